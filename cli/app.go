@@ -1,0 +1,67 @@
+// Package cli is berth's command line: flag parsing and output only. Every
+// command calls one library function in chartfmt, oci or deployer and prints
+// what it returns.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Build identifies the running binary; main fills it from linker flags.
+type Build struct {
+	Version string
+	Commit  string
+}
+
+// Command groups shown by --help, in the order users meet them.
+const (
+	groupChart    = "Chart"
+	groupRegistry = "Registry"
+	groupRelease  = "Release"
+	groupBundle   = "Bundle"
+	groupOther    = "Other"
+)
+
+// Run executes berth with args (args[0] is the program name) and returns the
+// process exit code: 0 ok, 1 error, 2 differences found (diff commands).
+func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(build, stdin, stdout, stderr)
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return 0
+	}
+	var exit ucli.ExitCoder
+	if errors.As(err, &exit) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "Error: %s\n", msg)
+		}
+		return exit.ExitCode()
+	}
+	fmt.Fprintf(stderr, "Error: %s\n", err)
+	return 1
+}
+
+func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
+	app := &ucli.App{
+		Name:                 "berth",
+		Usage:                "distribute and deploy Kubernetes charts through OCI registries",
+		Description:          "berth packages Helm charts reproducibly, ships them with their images through OCI registries, and deploys them with Helm-compatible releases.",
+		Version:              build.Version,
+		HideVersion:          true,
+		EnableBashCompletion: true,
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		Flags:                globalFlags(),
+		ExitErrHandler:       func(*ucli.Context, error) {}, // Run prints errors once.
+		Commands: []*ucli.Command{
+			versionCommand(build),
+		},
+	}
+	return app
+}

@@ -1,0 +1,28 @@
+package cli
+
+import (
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Global flags, spelled as Helm and kubectl spell them.
+const (
+	flagKubeconfig  = "kubeconfig"
+	flagKubeContext = "kube-context"
+	flagNamespace   = "namespace"
+	flagDebug       = "debug"
+	flagOutput      = "output"
+)
+
+func globalFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: flagKubeconfig, Usage: "path to the kubeconfig file", EnvVars: []string{"KUBECONFIG"}},
+		&ucli.StringFlag{Name: flagKubeContext, Usage: "name of the kubeconfig context to use", EnvVars: []string{"BERTH_KUBE_CONTEXT"}},
+		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request", EnvVars: []string{"BERTH_NAMESPACE"}},
+		&ucli.BoolFlag{Name: flagDebug, Usage: "enable verbose output", EnvVars: []string{"BERTH_DEBUG"}},
+	}
+}
+
+// outputFlag is the -o/--output flag of commands that print state.
+func outputFlag() ucli.Flag {
+	return &ucli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "table", Usage: "output format: table, json or yaml"}
+}
