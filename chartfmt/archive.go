@@ -1,0 +1,155 @@
+package chartfmt
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Limits on what a chart may hold. The sizes are Helm's; the entry cap is
+// berth's own guard against archives of millions of empty files, whose tar
+// headers cost memory and time without counting towards the size limits.
+const (
+	MaxChartSize      = 100 << 20 // decompressed bytes of all files together
+	MaxFileSize       = 5 << 20   // decompressed bytes of one file
+	MaxArchiveEntries = 100_000
+)
+
+var (
+	utf8BOM       = []byte{0xEF, 0xBB, 0xBF}
+	drivePathLike = regexp.MustCompile(`^[a-zA-Z]:/`)
+)
+
+// LoadArchiveFile loads a chart from a .tgz file.
+func LoadArchiveFile(name string) (*Chart, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("load chart: %w", err)
+	}
+	defer f.Close()
+	c, err := LoadArchive(f)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// LoadArchive loads a chart from a gzipped tar stream such as `helm package`
+// writes. Like Helm, the first path component (the chart's directory name) is
+// dropped whatever it is, and .helmignore is not applied.
+func LoadArchive(r io.Reader) (*Chart, error) {
+	files, err := ReadArchiveFiles(r)
+	if err != nil {
+		return nil, err
+	}
+	return LoadFiles(files)
+}
+
+// ReadArchiveFiles unpacks a chart archive into memory, enforcing the size
+// limits and rejecting entries that would escape the chart's directory.
+func ReadArchiveFiles(r io.Reader) ([]*File, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("chart archive is not gzip: %w", err)
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	var (
+		files     []*File
+		seen      = map[string]bool{}
+		remaining = int64(MaxChartSize)
+		entries   int
+	)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read chart archive: %w", err)
+		}
+		if entries++; entries > MaxArchiveEntries {
+			return nil, fmt.Errorf("chart archive has more than %d entries", MaxArchiveEntries)
+		}
+		switch hdr.Typeflag {
+		case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader:
+			continue
+		case tar.TypeReg, tar.TypeRegA:
+		default:
+			return nil, fmt.Errorf("chart archive entry %q is not a regular file (type %q); links and devices are not allowed", hdr.Name, hdr.Typeflag)
+		}
+		name, err := archiveEntryName(hdr.Name)
+		if err != nil {
+			return nil, err
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("chart archive has %q twice", hdr.Name)
+		}
+		seen[name] = true
+		if hdr.Size > MaxFileSize {
+			return nil, fmt.Errorf("chart file %q is larger than the maximum file size %d", hdr.Name, MaxFileSize)
+		}
+		if hdr.Size > remaining {
+			return nil, fmt.Errorf("decompressed chart is larger than the maximum size %d", MaxChartSize)
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, hdr.Size))
+		if err != nil {
+			return nil, fmt.Errorf("read %q from chart archive: %w", hdr.Name, err)
+		}
+		if int64(len(data)) < hdr.Size {
+			return nil, fmt.Errorf("chart archive entry %q is truncated", hdr.Name)
+		}
+		remaining -= hdr.Size
+		files = append(files, &File{Name: name, Data: bytes.TrimPrefix(data, utf8BOM), ModTime: hdr.ModTime})
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no files in chart archive")
+	}
+	return files, nil
+}
+
+// archiveEntryName turns a tar entry name into a path relative to the chart
+// root, rejecting anything that could point outside it.
+func archiveEntryName(raw string) (string, error) {
+	sep := "/"
+	if strings.ContainsRune(raw, '\\') {
+		sep = `\` // written on Windows
+	}
+	parts := strings.Split(raw, sep)
+	if len(parts) < 2 {
+		if parts[0] == "Chart.yaml" {
+			return "", errors.New("chart archive has Chart.yaml outside the chart's directory")
+		}
+		return "", fmt.Errorf("chart archive entry %q is outside the chart's directory", raw)
+	}
+	n := strings.ReplaceAll(strings.Join(parts[1:], sep), sep, "/")
+	if path.IsAbs(n) || path.IsAbs(strings.ReplaceAll(raw, sep, "/")) {
+		return "", fmt.Errorf("chart archive entry %q is an absolute path", raw)
+	}
+	n = path.Clean(n)
+	switch {
+	case n == ".":
+		return "", fmt.Errorf("chart archive entry %q is outside the chart's directory", raw)
+	case n == ".." || strings.HasPrefix(n, "../") || hasDotDot(raw, sep):
+		return "", fmt.Errorf("chart archive entry %q references a parent directory", raw)
+	case drivePathLike.MatchString(n):
+		return "", fmt.Errorf("chart archive entry %q is a drive path", raw)
+	}
+	return n, nil
+}
+
+func hasDotDot(raw, sep string) bool {
+	for _, p := range strings.Split(raw, sep) {
+		if p == ".." {
+			return true
+		}
+	}
+	return false
+}
