@@ -82,3 +82,25 @@ func repoRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// SharedEnv overrides where the shared test inputs (real charts, notes) live.
+const SharedEnv = "BERTH_SHARED_DIR"
+
+// ChartsDir returns the folder of real-world charts used by compatibility
+// tests and benchmarks: $BERTH_SHARED_DIR/charts, or ../shared/charts beside
+// the repository.
+func ChartsDir() (string, error) {
+	shared := os.Getenv(SharedEnv)
+	if shared == "" {
+		root, err := repoRoot()
+		if err != nil {
+			return "", err
+		}
+		shared = filepath.Join(root, "..", "shared")
+	}
+	dir := filepath.Join(shared, "charts")
+	if _, err := os.Stat(filepath.Join(dir, "podinfo", "Chart.yaml")); err != nil {
+		return "", fmt.Errorf("shared charts not found in %s (set %s): %w", dir, SharedEnv, err)
+	}
+	return filepath.Abs(dir)
+}
