@@ -12,19 +12,20 @@ import (
 	"github.com/berth-dev/berth/tools"
 )
 
-// sharedChartsDir is where the real test charts live: $BERTH_SHARED_CHARTS,
-// or ../shared/charts next to the repository.
-func sharedChartsDir() string {
-	if d := os.Getenv("BERTH_SHARED_CHARTS"); d != "" {
-		return d
+// sharedChartsDir is where the real test charts live (tools.ChartsDir).
+func sharedChartsDir(t testing.TB) string {
+	t.Helper()
+	dir, err := tools.ChartsDir()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return "../../shared/charts"
+	return dir
 }
 
 // sharedChartNames lists the real charts in /work/shared/charts.
 func sharedChartNames(t testing.TB) []string {
 	t.Helper()
-	entries, err := os.ReadDir(sharedChartsDir())
+	entries, err := os.ReadDir(sharedChartsDir(t))
 	if err != nil {
 		t.Fatalf("shared charts: %v", err)
 	}

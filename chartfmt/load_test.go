@@ -19,7 +19,7 @@ func TestLoadHelmPackages(t *testing.T) {
 	out := t.TempDir()
 	for _, name := range sharedChartNames(t) {
 		t.Run(name, func(t *testing.T) {
-			src := filepath.Join(sharedChartsDir(), name)
+			src := filepath.Join(sharedChartsDir(t), name)
 			mustHelm(t, "package", src, "-d", out)
 			fromDir, err := LoadDir(src)
 			if err != nil {
