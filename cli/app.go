@@ -61,6 +61,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		ExitErrHandler:       func(*ucli.Context, error) {}, // Run prints errors once.
 		Commands: []*ucli.Command{
 			versionCommand(build),
+			templateCommand(),
 		},
 	}
 	return app

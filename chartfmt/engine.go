@@ -1,0 +1,254 @@
+package chartfmt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"text/template"
+	"text/template/parse"
+)
+
+// The template engine: Helm v3.22.0's pkg/engine semantics (notes §2).
+// Every template of every enabled chart is parsed into one namespace, keyed
+// by its full path ("parent/charts/sub/templates/x.yaml"); parse and
+// execution order is deepest path first, then descending lexical order, so
+// the shallowest copy of a `define` wins. Each chart's files share one
+// mutable context map, as in Helm, because templates can observe it.
+
+// Lookuper answers the `lookup` template function. Offline rendering
+// passes none and `lookup` returns an empty map, as `helm template` does.
+type Lookuper interface {
+	Lookup(ctx context.Context, apiVersion, kind, namespace, name string) (map[string]any, error)
+}
+
+const (
+	errStart        = "HELM_ERR_START"
+	errEnd          = "HELM_ERR_END"
+	maxIncludeDepth = 1000
+	noValue         = "<no value>"
+)
+
+var wrappedErr = regexp.MustCompile(errStart + `((?s).*)` + errEnd)
+
+type renderable struct {
+	text     string
+	vals     map[string]any // the chart's shared context
+	basePath string
+}
+
+type engine struct {
+	ctx      context.Context
+	lookup   Lookuper
+	included map[string]int // include depth per name, shared by tpl clones
+	funcs    template.FuncMap
+	// tplTrees caches parsed tpl texts that define nothing (see tplFunc).
+	tplTrees map[string]*parse.Tree
+}
+
+func newEngine(ctx context.Context, lookup Lookuper) *engine {
+	return &engine{ctx: ctx, lookup: lookup, included: map[string]int{}, tplTrees: map[string]*parse.Tree{}}
+}
+
+// render executes every non-partial template and returns its output by key.
+func (e *engine) render(tpls map[string]renderable) (out map[string]string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rendering template failed: %v", r)
+		}
+	}()
+	root := template.New("gotpl").Option("missingkey=zero")
+	e.funcs = baseFuncMap()
+	e.bind(root, e.funcs)
+	root.Funcs(e.funcs)
+
+	keys := sortTemplateKeys(tpls)
+	for _, name := range keys {
+		if _, err := root.New(name).Parse(tpls[name].text); err != nil {
+			return nil, parseError(name, err)
+		}
+	}
+	out = make(map[string]string, len(keys))
+	var buf strings.Builder
+	for _, name := range keys {
+		if strings.HasPrefix(path.Base(name), "_") {
+			continue
+		}
+		if err := e.ctx.Err(); err != nil {
+			return nil, err
+		}
+		r := tpls[name]
+		r.vals["Template"] = Values{"Name": name, "BasePath": r.basePath}
+		buf.Reset()
+		if err := root.ExecuteTemplate(&buf, name, r.vals); err != nil {
+			return nil, execError(name, err)
+		}
+		out[name] = strings.ReplaceAll(buf.String(), noValue, "")
+	}
+	return out, nil
+}
+
+// bind sets the functions that belong to one template set into funcs.
+func (e *engine) bind(t *template.Template, funcs template.FuncMap) {
+	funcs["include"] = e.includeFunc(t)
+	funcs["tpl"] = e.tplFunc(t)
+	funcs["required"] = func(msg string, val any) (any, error) {
+		if val == nil {
+			return val, errors.New(errStart + msg + errEnd)
+		}
+		if s, ok := val.(string); ok && s == "" {
+			return val, errors.New(errStart + msg + errEnd)
+		}
+		return val, nil
+	}
+	funcs["fail"] = func(msg string) (string, error) {
+		return "", errors.New(errStart + msg + errEnd)
+	}
+	funcs["lookup"] = func(apiVersion, kind, namespace, name string) (map[string]any, error) {
+		if e.lookup == nil {
+			return map[string]any{}, nil
+		}
+		return e.lookup.Lookup(e.ctx, apiVersion, kind, namespace, name)
+	}
+}
+
+func (e *engine) includeFunc(t *template.Template) func(string, any) (string, error) {
+	return func(name string, data any) (string, error) {
+		if e.included[name] > maxIncludeDepth {
+			return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
+		}
+		e.included[name]++
+		var buf strings.Builder
+		err := t.ExecuteTemplate(&buf, name, data)
+		e.included[name]--
+		return buf.String(), err
+	}
+}
+
+// tplFunc renders text as a template named "gotpl" that sees every define
+// of t. Helm clones the whole template set per call so that defines in the
+// text stay local; that clone dominates render time on tpl-heavy charts.
+// Text without actions is returned as is, and text that defines nothing is
+// parsed once and executed inside t itself (equivalent: it adds no names).
+// Only text that may define templates takes Helm's clone path.
+func (e *engine) tplFunc(t *template.Template) func(string, any) (string, error) {
+	return func(text string, data any) (string, error) {
+		if !strings.Contains(text, "{{") {
+			return strings.ReplaceAll(text, noValue, ""), nil
+		}
+		if strings.Contains(text, "define") || strings.Contains(text, "block") {
+			return e.tplClone(t, text, data)
+		}
+		tree, err := e.tplTree(text)
+		if err != nil {
+			return "", fmt.Errorf("cannot parse template %q: %w", text, err)
+		}
+		nt, err := t.New("gotpl").AddParseTree("gotpl", tree)
+		if err != nil {
+			return "", fmt.Errorf("cannot parse template %q: %w", text, err)
+		}
+		var buf strings.Builder
+		if err := nt.Execute(&buf, data); err != nil {
+			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+		}
+		return strings.ReplaceAll(buf.String(), noValue, ""), nil
+	}
+}
+
+func (e *engine) tplTree(text string) (*parse.Tree, error) {
+	if tree, ok := e.tplTrees[text]; ok {
+		return tree, nil
+	}
+	trees, err := parse.Parse("gotpl", text, "", "", e.funcs, builtinFuncNames)
+	if err != nil {
+		return nil, err
+	}
+	tree := trees["gotpl"]
+	if tree == nil || len(trees) != 1 {
+		return nil, fmt.Errorf("template: gotpl: unexpected definitions")
+	}
+	e.tplTrees[text] = tree
+	return tree, nil
+}
+
+// tplClone is Helm's tpl: clone the set, rebind include/tpl to the clone.
+func (e *engine) tplClone(parent *template.Template, text string, data any) (string, error) {
+	t, err := parent.Clone()
+	if err != nil {
+		return "", fmt.Errorf("cannot clone template: %w", err)
+	}
+	t.Option("missingkey=zero")
+	t.Funcs(template.FuncMap{"include": e.includeFunc(t), "tpl": e.tplFunc(t)})
+	t, err = t.New(parent.Name()).Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("cannot parse template %q: %w", text, err)
+	}
+	var buf strings.Builder
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+	}
+	return strings.ReplaceAll(buf.String(), noValue, ""), nil
+}
+
+// builtinFuncNames are text/template's predefined functions; parse.Parse
+// needs their names to accept them.
+var builtinFuncNames = func() map[string]any {
+	m := map[string]any{}
+	for _, n := range []string{"and", "call", "html", "index", "slice", "js", "len", "not", "or",
+		"print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne"} {
+		m[n] = fmt.Sprint // any non-nil value: parse only checks the name
+	}
+	return m
+}()
+
+// parseError rewrites text/template's parse error as Helm reports it.
+func parseError(name string, err error) error {
+	tokens := strings.Split(err.Error(), ": ")
+	if len(tokens) == 1 {
+		return fmt.Errorf("parse error in (%s): %s", name, err)
+	}
+	return fmt.Errorf("parse error at (%s): %s", tokens[1], tokens[len(tokens)-1])
+}
+
+// execError turns required/fail errors into "execution error at (loc): msg".
+func execError(name string, err error) error {
+	var ee template.ExecError
+	if !errors.As(err, &ee) || !isExecError(err) {
+		return err
+	}
+	tokens := strings.SplitN(err.Error(), ": ", 3)
+	if len(tokens) != 3 {
+		return fmt.Errorf("execution error in (%s): %s", name, err)
+	}
+	if parts := wrappedErr.FindStringSubmatch(tokens[2]); len(parts) >= 2 {
+		return fmt.Errorf("execution error at (%s): %s", tokens[1], parts[1])
+	}
+	return err
+}
+
+// isExecError reports whether err itself (not a wrapped cause) is an
+// ExecError, as Helm's type assertion checks.
+func isExecError(err error) bool {
+	_, ok := err.(template.ExecError)
+	return ok
+}
+
+// sortTemplateKeys orders keys deepest path first, then descending.
+func sortTemplateKeys(tpls map[string]renderable) []string {
+	keys := make([]string, 0, len(tpls))
+	for k := range tpls {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		ca, cb := strings.Count(a, "/"), strings.Count(b, "/")
+		if ca != cb {
+			return ca > cb
+		}
+		return a > b
+	})
+	return keys
+}

@@ -1,0 +1,75 @@
+package chartfmt
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// TemplateOutputOptions are `helm template`'s output flags.
+type TemplateOutputOptions struct {
+	IncludeCRDs bool     // --include-crds: crds/ files first
+	SkipTests   bool     // --skip-tests: drop test hooks
+	NoHooks     bool     // --no-hooks: drop all hooks
+	ShowOnly    []string // --show-only: template paths or globs, chart name excluded
+}
+
+// TemplateOutput formats r exactly as `helm template` v3.22.0 prints it:
+// "---\n# Source: <path>\n<doc>\n" per document (CRDs, then manifests in
+// install order, trimmed as a whole, then hooks), or with ShowOnly the
+// matching documents in the order of the patterns.
+func (r *Rendered) TemplateOutput(o TemplateOutputOptions) (string, error) {
+	var b strings.Builder
+	if o.IncludeCRDs {
+		for _, c := range r.CRDs {
+			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", c.Source, c.Content)
+		}
+	}
+	for _, m := range r.Manifests {
+		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", m.Source, m.Content)
+	}
+	out := strings.TrimSpace(b.String()) + "\n"
+	b.Reset()
+	b.WriteString(out)
+	if !o.NoHooks {
+		for _, h := range r.Hooks {
+			if o.SkipTests && h.IsTest() {
+				continue
+			}
+			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Source, h.Content)
+		}
+	}
+	if len(o.ShowOnly) == 0 {
+		return b.String(), nil
+	}
+	return showOnly(b.String(), o.ShowOnly)
+}
+
+var sourceLine = regexp.MustCompile("# Source: [^/]+/(.+)")
+
+// showOnly re-splits the stream and keeps the documents whose source path
+// (without the chart name) matches a pattern, pattern by pattern.
+func showOnly(stream string, patterns []string) (string, error) {
+	docs := splitManifests(stream)
+	var b strings.Builder
+	for _, f := range patterns {
+		f = filepath.ToSlash(f)
+		found := false
+		for _, d := range docs {
+			sm := sourceLine.FindStringSubmatch(d)
+			if len(sm) == 0 {
+				continue
+			}
+			if ok, _ := filepath.Match(f, sm[1]); !ok {
+				continue
+			}
+			fmt.Fprintf(&b, "---\n%s\n", d)
+			found = true
+		}
+		if !found {
+			return "", fmt.Errorf("could not find template %s in chart", f)
+		}
+	}
+	return b.String(), nil
+}

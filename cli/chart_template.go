@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/chartfmt"
+)
+
+const (
+	flagKubeVersion = "kube-version"
+	flagAPIVersions = "api-versions"
+	flagShowOnly    = "show-only"
+	flagIncludeCRDs = "include-crds"
+	flagSkipTests   = "skip-tests"
+	flagIsUpgrade   = "is-upgrade"
+	flagNoHooks     = "no-hooks"
+)
+
+func templateCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request"},
+		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version used for Capabilities.KubeVersion"},
+		arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions"),
+		arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates"),
+		&ucli.BoolFlag{Name: flagIncludeCRDs, Usage: "include CRDs in the templated output"},
+		&ucli.BoolFlag{Name: flagSkipTests, Usage: "skip tests from templated output"},
+		&ucli.BoolFlag{Name: flagIsUpgrade, Usage: "set .Release.IsUpgrade instead of .Release.IsInstall"},
+		&ucli.BoolFlag{Name: flagNoHooks, Usage: "prevent hooks from running during install"},
+	}
+	return &ucli.Command{
+		Name:      "template",
+		Usage:     "render chart templates locally, as `helm template` does",
+		ArgsUsage: "[NAME] CHART",
+		Category:  groupChart,
+		Flags:     append(flags, valuesFlags()...),
+		Action:    runTemplate,
+	}
+}
+
+func runTemplate(c *ucli.Context) error {
+	name, chartPath, err := templateArgs(c.Args().Slice())
+	if err != nil {
+		return err
+	}
+	vals, err := valueOptions(c).Merge(c.Context)
+	if err != nil {
+		return err
+	}
+	ch, err := chartfmt.Load(chartPath)
+	if err != nil {
+		return err
+	}
+	warn := func(format string, args ...any) {
+		if c.Bool(flagDebug) {
+			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
+		}
+	}
+	r, err := chartfmt.Render(c.Context, ch, vals, chartfmt.RenderOptions{
+		ReleaseName:          name,
+		Namespace:            namespaceOf(c),
+		IsUpgrade:            c.Bool(flagIsUpgrade),
+		KubeVersion:          c.String(flagKubeVersion),
+		APIVersions:          arrayValue(c, flagAPIVersions),
+		SkipSchemaValidation: c.Bool(flagSkipSchemaVl),
+		Warn:                 warn,
+	})
+	if err != nil {
+		var re *chartfmt.RenderError
+		if errors.As(err, &re) {
+			return fmt.Errorf("%w\n\nUse --debug flag to render out invalid YAML", err)
+		}
+		return err
+	}
+	out, err := r.TemplateOutput(chartfmt.TemplateOutputOptions{
+		IncludeCRDs: c.Bool(flagIncludeCRDs),
+		SkipTests:   c.Bool(flagSkipTests),
+		NoHooks:     c.Bool(flagNoHooks),
+		ShowOnly:    arrayValue(c, flagShowOnly),
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(c.App.Writer, out)
+	return err
+}
+
+// templateArgs reads [NAME] CHART; without a name Helm uses "release-name".
+func templateArgs(args []string) (string, string, error) {
+	switch len(args) {
+	case 1:
+		return "release-name", args[0], nil
+	case 2:
+		return args[0], args[1], nil
+	case 0:
+		return "", "", errors.New("\"berth template\" requires at least 1 argument\n\nUsage:  berth template [NAME] CHART [flags]")
+	default:
+		return "", "", fmt.Errorf("expected at most two arguments, unexpected arguments: %v", args[2:])
+	}
+}
+
+// namespaceOf is -n given to the command, else the global -n, else
+// $HELM_NAMESPACE, else "default".
+func namespaceOf(c *ucli.Context) string {
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet(flagNamespace) {
+			return ctx.String(flagNamespace)
+		}
+	}
+	if ns := os.Getenv("HELM_NAMESPACE"); ns != "" {
+		return ns
+	}
+	return "default"
+}
