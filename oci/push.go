@@ -1,0 +1,114 @@
+package oci
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/registry/remote"
+
+	"github.com/berth-dev/berth/chartfmt"
+)
+
+// PushOptions change what Push writes.
+type PushOptions struct {
+	// Prov is a provenance file to attach as a layer.
+	Prov []byte
+	// Created sets the created annotation (Chart.yaml's own annotation still
+	// wins); zero means CreatedFromArchive.
+	Created time.Time
+}
+
+// PushResult describes a pushed chart.
+type PushResult struct {
+	Ref      Reference // host/ns/name:tag@digest
+	Name     string
+	Version  string
+	Digest   string
+	Pinned   string // oci://host/ns/name@sha256:…
+	Uploaded int    // blobs uploaded (the others were already there)
+	Skipped  int
+}
+
+// Push uploads the chart archive tgz to dest ("oci://host/ns"): repository
+// ns/<chart name>, tag <version> with '+' as '_'. Blobs the registry already
+// has are not sent again.
+func (c *Client) Push(ctx context.Context, tgz []byte, dest string, opts PushOptions) (*PushResult, error) {
+	ch, err := chartfmt.LoadArchive(bytes.NewReader(tgz))
+	if err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
+	base, err := ParseReference(dest)
+	if err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
+	if base.Tag != "" || base.Digest != "" {
+		return nil, fmt.Errorf("push: %s: give the namespace only (oci://host/ns); the tag is the chart version", dest)
+	}
+	meta := ch.Metadata
+	ref := base.Child(meta.Name).WithTag(meta.Version)
+	created := opts.Created
+	if created.IsZero() {
+		if created, err = CreatedFromArchive(tgz); err != nil {
+			return nil, fmt.Errorf("push %s: %w", ref, err)
+		}
+	}
+	art, err := BuildArtifact(tgz, meta, opts.Prov, created)
+	if err != nil {
+		return nil, fmt.Errorf("push %s: %w", ref, err)
+	}
+	res, err := c.PushArtifact(ctx, ref, art)
+	if err != nil {
+		return nil, err
+	}
+	res.Name, res.Version = meta.Name, meta.Version
+	return res, nil
+}
+
+// PushArtifact uploads a built artifact and tags it with ref.Tag.
+func (c *Client) PushArtifact(ctx context.Context, ref Reference, art *Artifact) (*PushResult, error) {
+	repo := c.repository(ref)
+	res := &PushResult{}
+	blobs := []struct {
+		desc ocispec.Descriptor
+		data []byte
+	}{{art.ConfigDesc, art.Config}, {art.ChartDesc, art.Chart}}
+	if art.Prov != nil {
+		blobs = append(blobs, struct {
+			desc ocispec.Descriptor
+			data []byte
+		}{art.ProvDesc, art.Prov})
+	}
+	for _, b := range blobs {
+		uploaded, err := pushBlob(ctx, repo, b.desc, b.data)
+		if err != nil {
+			return nil, fmt.Errorf("push %s: blob %s: %w", ref, b.desc.Digest, err)
+		}
+		if uploaded {
+			res.Uploaded++
+		} else {
+			res.Skipped++
+		}
+	}
+	if err := repo.PushReference(ctx, art.ManifestDesc, bytes.NewReader(art.Manifest), ref.Tag); err != nil {
+		return nil, fmt.Errorf("push %s: manifest: %w", ref, err)
+	}
+	res.Ref = ref.WithDigest(art.ManifestDesc.Digest.String())
+	res.Digest = art.ManifestDesc.Digest.String()
+	res.Pinned = res.Ref.Pinned()
+	return res, nil
+}
+
+// pushBlob uploads data unless the registry has it; it reports whether it uploaded.
+func pushBlob(ctx context.Context, repo *remote.Repository, desc ocispec.Descriptor, data []byte) (bool, error) {
+	ok, err := repo.Exists(ctx, desc)
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		return false, nil
+	}
+	return true, repo.Push(ctx, desc, bytes.NewReader(data))
+}

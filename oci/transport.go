@@ -1,0 +1,126 @@
+package oci
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"syscall"
+	"time"
+
+	"oras.land/oras-go/v2/registry/remote/retry"
+)
+
+// newTransport builds the HTTP stack: TLS settings from opts, retries of
+// transient failures, and optional debug logging.
+func newTransport(opts Options) (http.RoundTripper, error) {
+	tlsConf, err := tlsConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.TLSClientConfig = tlsConf
+	base.MaxIdleConnsPerHost = 16
+	var rt http.RoundTripper = base
+	if opts.Debugf != nil {
+		rt = debugTransport{next: rt, logf: opts.Debugf}
+	}
+	if n := opts.retries(); n > 0 {
+		r := retry.NewTransport(rt)
+		policy := &retry.GenericPolicy{
+			Retryable: retryable,
+			Backoff:   retry.ExponentialBackoff(opts.minBackoff(), 2, 0.1),
+			MinWait:   opts.minBackoff(),
+			MaxWait:   10 * time.Second,
+			MaxRetry:  n,
+		}
+		r.Policy = func() retry.Policy { return policy }
+		rt = r
+	}
+	return rt, nil
+}
+
+func tlsConfig(opts Options) (*tls.Config, error) {
+	if opts.PlainHTTP && (opts.CAFile != "" || opts.CertFile != "" || opts.InsecureSkipTLSVerify) {
+		return nil, errors.New("--plain-http cannot be combined with --ca-file, --cert-file or --insecure-skip-tls-verify")
+	}
+	conf := &tls.Config{InsecureSkipVerify: opts.InsecureSkipTLSVerify} //nolint:gosec // explicit user choice
+	if opts.CAFile != "" {
+		pem, err := os.ReadFile(opts.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("read CA file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", opts.CAFile)
+		}
+		conf.RootCAs = pool
+	}
+	if (opts.CertFile == "") != (opts.KeyFile == "") {
+		return nil, errors.New("--cert-file and --key-file must be given together")
+	}
+	if opts.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(opts.CertFile, opts.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("load client certificate %s: %w", opts.CertFile, err)
+		}
+		conf.Certificates = []tls.Certificate{cert}
+	}
+	return conf, nil
+}
+
+// retryable retries what a healthy registry can recover from: 408, 429, 5xx,
+// and connections that were reset or closed early. TLS and DNS failures and
+// cancelled contexts are permanent.
+func retryable(resp *http.Response, err error) (bool, error) {
+	if err != nil {
+		return transientNetError(err), nil
+	}
+	switch {
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests:
+		return true, nil
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+		return true, nil
+	}
+	return false, nil
+}
+
+func transientNetError(err error) bool {
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE):
+		return true
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &ne) && ne.Timeout():
+		return true
+	}
+	return false
+}
+
+// debugTransport logs each exchange without headers, so no credential or
+// token can leak into the log.
+type debugTransport struct {
+	next http.RoundTripper
+	logf func(string, ...any)
+}
+
+func (d debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := d.next.RoundTrip(req)
+	u := *req.URL
+	u.User, u.RawQuery = nil, "" // token requests carry account names in the query
+	if err != nil {
+		d.logf("%s %s: %v (%s)", req.Method, u.String(), err, time.Since(start).Round(time.Millisecond))
+		return nil, err
+	}
+	d.logf("%s %s: %s (%s)", req.Method, u.String(), resp.Status, time.Since(start).Round(time.Millisecond))
+	return resp, nil
+}
