@@ -100,6 +100,9 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 			return nil, fmt.Errorf("decompressed chart is larger than the maximum size %d", MaxChartSize)
 		}
 		data, err := io.ReadAll(io.LimitReader(tr, hdr.Size))
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("chart archive entry %q is truncated", hdr.Name)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read %q from chart archive: %w", hdr.Name, err)
 		}
