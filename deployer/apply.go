@@ -1,0 +1,180 @@
+package deployer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// ApplyOptions say whose objects these are and how far to go.
+type ApplyOptions struct {
+	Release   string
+	Namespace string
+	// Verb names the operation in adoption errors ("install", "update").
+	Verb string
+	// TakeOwnership adopts existing objects whatever their ownership.
+	TakeOwnership bool
+	// DryRun sends every write as a server-side dry run.
+	DryRun bool
+}
+
+func (o ApplyOptions) dryRun() []string {
+	if o.DryRun {
+		return []string{metav1.DryRunAll}
+	}
+	return nil
+}
+
+// Apply moves the cluster from original (the objects of the revision being
+// replaced) to target: creates what is missing, patches what drifted or
+// changed, and deletes what the chart dropped unless it is kept. Nothing is
+// written if an object cannot be adopted. The ChangeSet is returned even on
+// error so that callers can clean up what was created.
+func (k *Kube) Apply(ctx context.Context, original, target []*Object, opts ApplyOptions) (*ChangeSet, error) {
+	cs := &ChangeSet{}
+	setOwnership(target, opts.Release, opts.Namespace)
+	sortInstall(target)
+	live, err := k.getAll(ctx, target)
+	if err != nil {
+		return cs, err
+	}
+	orig := map[string]*Object{}
+	for _, o := range original {
+		orig[o.Key()] = o
+	}
+	if err := k.checkAdoption(target, live, orig, opts); err != nil {
+		return cs, err
+	}
+	for _, group := range kindGroups(target) {
+		err := k.parallel(ctx, group, func(ctx context.Context, o *Object) error {
+			return k.applyOne(ctx, orig[o.Key()], o, live[o.Key()], opts, cs)
+		})
+		if err != nil {
+			return cs, err
+		}
+	}
+	return cs, k.prune(ctx, original, target, opts, cs)
+}
+
+func (k *Kube) checkAdoption(target []*Object, live map[string]*unstructured.Unstructured, orig map[string]*Object, opts ApplyOptions) error {
+	if opts.TakeOwnership {
+		return nil
+	}
+	for _, o := range target {
+		cur := live[o.Key()]
+		if cur == nil || orig[o.Key()] != nil {
+			continue
+		}
+		if err := checkOwnership(cur, opts.Release, opts.Namespace); err != nil {
+			return fmt.Errorf("Unable to continue with %s: %s exists and cannot be imported into the current release: %w", opts.Verb, o, err)
+		}
+	}
+	return nil
+}
+
+func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstructured.Unstructured, opts ApplyOptions, cs *ChangeSet) error {
+	if live == nil {
+		_, err := k.resource(o).Create(ctx, o.Unstructured, metav1.CreateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
+		if err != nil {
+			return fmt.Errorf("create %s: %w", o, err)
+		}
+		cs.add(o, ActionCreated)
+		return nil
+	}
+	patch, pt, err := k.threeWayPatch(original, o, live)
+	if err != nil {
+		return fmt.Errorf("patch %s: %w", o, err)
+	}
+	if emptyPatch(patch) {
+		cs.add(o, ActionUnchanged)
+		return nil
+	}
+	_, err = k.resource(o).Patch(ctx, o.GetName(), pt, patch, metav1.PatchOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
+	if err != nil {
+		return fmt.Errorf("patch %s: %w", o, err)
+	}
+	cs.add(o, ActionConfigured)
+	return nil
+}
+
+// prune deletes objects of original that target no longer has, in
+// uninstall order, unless the live object asks to be kept.
+func (k *Kube) prune(ctx context.Context, original, target []*Object, opts ApplyOptions, cs *ChangeSet) error {
+	keep := map[string]bool{}
+	for _, o := range target {
+		keep[o.Key()] = true
+	}
+	var gone []*Object
+	for _, o := range original {
+		if !keep[o.Key()] {
+			gone = append(gone, o)
+		}
+	}
+	sortUninstall(gone)
+	for _, o := range gone {
+		live, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("get %s: %w", o, err)
+		}
+		if keeps(live) {
+			cs.add(o, ActionSkipped)
+			continue
+		}
+		if err := k.deleteOne(ctx, o, opts.dryRun()); err != nil {
+			return err
+		}
+		cs.add(o, ActionDeleted)
+	}
+	return nil
+}
+
+func (k *Kube) deleteOne(ctx context.Context, o *Object, dryRun []string) error {
+	bg := metav1.DeletePropagationBackground
+	err := k.resource(o).Delete(ctx, o.GetName(), metav1.DeleteOptions{PropagationPolicy: &bg, DryRun: dryRun})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete %s: %w", o, err)
+	}
+	return nil
+}
+
+// getAll reads the live state of every object; missing ones map to nil.
+func (k *Kube) getAll(ctx context.Context, objs []*Object) (map[string]*unstructured.Unstructured, error) {
+	var mu sync.Mutex
+	out := map[string]*unstructured.Unstructured{}
+	err := k.parallel(ctx, objs, func(ctx context.Context, o *Object) error {
+		u, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("get %s: %w", o, err)
+		}
+		mu.Lock()
+		out[o.Key()] = u
+		mu.Unlock()
+		return nil
+	})
+	return out, err
+}
+
+// parallel runs fn over objs with at most k.Concurrency at a time.
+func (k *Kube) parallel(ctx context.Context, objs []*Object, fn func(context.Context, *Object) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	n := k.Concurrency
+	if n <= 0 {
+		n = defaultConcurrency
+	}
+	g.SetLimit(n)
+	for _, o := range objs {
+		g.Go(func() error { return fn(ctx, o) })
+	}
+	return g.Wait()
+}

@@ -1,0 +1,69 @@
+package deployer
+
+import (
+	"fmt"
+
+	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+)
+
+// fieldManager is the manager name Helm's CLI writes, so objects applied by
+// berth and by helm look the same in managedFields.
+const fieldManager = "helm"
+
+// defaultConcurrency bounds how many objects of one kind are applied at once.
+const defaultConcurrency = 8
+
+// Kube is the cluster side of the deployer: clients, a discovery-backed
+// RESTMapper and the scheme that tells built-in kinds from custom ones.
+type Kube struct {
+	Core      kubernetes.Interface
+	Dynamic   dynamic.Interface
+	discovery discovery.CachedDiscoveryInterface
+	mapper    *restmapper.DeferredDiscoveryRESTMapper
+	scheme    *runtime.Scheme
+	// Concurrency bounds parallel applies within one kind (default 8).
+	Concurrency int
+}
+
+// NewKube builds clients for cfg.
+func NewKube(cfg *rest.Config) (*Kube, error) {
+	cfg = rest.CopyConfig(cfg)
+	if cfg.QPS == 0 {
+		// Helm-sized charts send hundreds of requests; client-go's default
+		// 5 QPS would dominate install time.
+		cfg.QPS, cfg.Burst = 100, 200
+	}
+	core, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dynamic client: %w", err)
+	}
+	disc := memory.NewMemCacheClient(core.Discovery())
+	sch := runtime.NewScheme()
+	if err := scheme.AddToScheme(sch); err != nil {
+		return nil, err
+	}
+	if err := apiextv1.AddToScheme(sch); err != nil {
+		return nil, err
+	}
+	return &Kube{
+		Core: core, Dynamic: dyn, discovery: disc,
+		mapper:      restmapper.NewDeferredDiscoveryRESTMapper(disc),
+		scheme:      sch,
+		Concurrency: defaultConcurrency,
+	}, nil
+}
+
+// ResetMapper forgets cached discovery, after CRDs were installed.
+func (k *Kube) ResetMapper() { k.mapper.Reset() }
