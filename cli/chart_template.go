@@ -25,13 +25,13 @@ func templateCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request"},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version used for Capabilities.KubeVersion"},
-		arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions"),
-		arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates"),
 		&ucli.BoolFlag{Name: flagIncludeCRDs, Usage: "include CRDs in the templated output"},
 		&ucli.BoolFlag{Name: flagSkipTests, Usage: "skip tests from templated output"},
 		&ucli.BoolFlag{Name: flagIsUpgrade, Usage: "set .Release.IsUpgrade instead of .Release.IsInstall"},
 		&ucli.BoolFlag{Name: flagNoHooks, Usage: "prevent hooks from running during install"},
 	}
+	flags = append(flags, arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions")...)
+	flags = append(flags, arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates")...)
 	return &ucli.Command{
 		Name:      "template",
 		Usage:     "render chart templates locally, as `helm template` does",

@@ -1,0 +1,1 @@
+{{- define "umbrella.novalue" -}}[{{ .Values.doesNotExist }}]{{- end -}}
