@@ -44,6 +44,8 @@ func newDistribution(ctx context.Context, cfg distConfig) (h http.Handler, err e
 	}
 	conf.HTTP.Secret = randomSecret()
 	conf.Log.AccessLog.Disabled = true
+	// The YAML parser defaults this to 1000; built in code it would be 0 (an empty catalog).
+	conf.Catalog.MaxEntries = 1000
 	switch {
 	case cfg.htpasswd != "":
 		conf.Auth = configuration.Auth{"htpasswd": configuration.Parameters{"realm": "registrytest", "path": cfg.htpasswd}}
