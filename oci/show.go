@@ -76,4 +76,3 @@ func (c *Client) ShowFile(ctx context.Context, ref string, opts PullOptions, nam
 	}
 	return nil, fmt.Errorf("show %s: chart has no %s", p.Ref, name)
 }
-
