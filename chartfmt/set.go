@@ -67,8 +67,8 @@ const (
 )
 
 type setParser struct {
-	sc     *runeScanner
-	data   map[string]any
+	sc      *runeScanner
+	data    map[string]any
 	reader  func([]rune) (any, error)
 	json    bool
 	literal bool
@@ -254,7 +254,7 @@ func (p *setParser) listItem(list []any, i, level int) ([]any, error) {
 	k, last, err := p.sc.until("[.=", !p.literal)
 	switch {
 	case len(k) > 0:
-		return list, fmt.Errorf("unexpected data at end of array index: %q", string(k))
+		return list, fmt.Errorf("unexpected data at end of array index: %q", k) // []rune, as Helm prints it
 	case err != nil:
 		return list, err
 	case last == '=':

@@ -185,4 +185,3 @@ func unifiedDiff(aName, a, bName, b string) string {
 	}
 	return d
 }
-
