@@ -1,0 +1,124 @@
+package chartfmt
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLintSharedChartsLikeHelm: every shared chart passes or fails berth's
+// lint exactly as it does `helm lint`.
+func TestLintSharedChartsLikeHelm(t *testing.T) {
+	for _, name := range sharedChartNames(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(sharedChartsDir(t), name)
+			_, helmErr := runHelm(t, "lint", dir)
+			res, err := Lint(context.Background(), dir, LintOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Failed(false) != (helmErr != nil) {
+				t.Errorf("berth failed=%v, helm error=%v; berth said:\n%s", res.Failed(false), helmErr, lintText(res))
+			}
+			for _, m := range res.Messages {
+				if m.Line < 1 || m.Path == "" {
+					t.Errorf("message without file:line: %+v", m)
+				}
+			}
+		})
+	}
+}
+
+func lintText(r *LintResult) string {
+	var b strings.Builder
+	for _, m := range r.Messages {
+		b.WriteString(m.String() + "\n")
+	}
+	return b.String()
+}
+
+const okTemplate = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  a: {{ .Values.a | quote }}\n"
+
+// TestLintBrokenCharts: each broken chart fails both `helm lint` and berth's
+// lint, and berth points at the right file and line.
+func TestLintBrokenCharts(t *testing.T) {
+	base := map[string]string{
+		"Chart.yaml":        "apiVersion: v2\nname: lc\nversion: 1.0.0\nicon: https://example.com/i.png\nmaintainers:\n- name: me\n",
+		"values.yaml":       "a: x\n",
+		"templates/cm.yaml": okTemplate,
+	}
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  string // "path:line: text fragment"
+		// helmPasses marks where berth is deliberately stricter: Helm's lint
+		// turns a failed `required` into an info log, never renders
+		// ci/*.yaml (chart-testing does) and v3.22.0 does not check crds/;
+		// berth reports a chart that cannot render with its defaults or a
+		// ci file, and non-CRDs in crds/ (a warning: see below).
+		helmPasses bool
+	}{
+		{"non-semver version", map[string]string{"Chart.yaml": "apiVersion: v2\nname: lc\nversion: one\n"}, `Chart.yaml:3: version "one" is not a valid SemVer`, false},
+		{"number version", map[string]string{"Chart.yaml": "apiVersion: v2\nname: lc\nversion: 1.0\n"}, "Chart.yaml:3: version should be of type string but it's of type float64", false},
+		{"bad apiVersion", map[string]string{"Chart.yaml": "apiVersion: v3\nname: lc\nversion: 1.0.0\n"}, "Chart.yaml:1: apiVersion 'v3' is not valid", false},
+		{"malformed Chart.yaml", map[string]string{"Chart.yaml": "apiVersion: v2\nname: [lc\nversion: 1.0.0\n"}, "Chart.yaml:1: invalid YAML", false},
+		{"bad email", map[string]string{"Chart.yaml": "apiVersion: v2\nname: lc\nversion: 1.0.0\nmaintainers:\n- name: a\n  email: bad\n"}, "Chart.yaml:6: invalid email 'bad'", false},
+		{"template syntax error", map[string]string{"templates/bad.yaml": "a: 1\nb: {{ .Values.a \n"}, "templates/bad.yaml:3: parse error: unclosed action started at templates/bad.yaml:2", false},
+		{"unknown function", map[string]string{"templates/bad.yaml": "a: 1\n\nb: {{ nosuch .Values.a }}\n"}, `templates/bad.yaml:3: parse error: function "nosuch" not defined`, false},
+		{"missing required value", map[string]string{"templates/req.yaml": "a: 1\nb: {{ required \"b is required\" .Values.b }}\n"}, "templates/req.yaml:2: execution error at (lc/templates/req.yaml:2:6): b is required", true},
+		{"invalid rendered YAML", map[string]string{"templates/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: {{ .Values.a }}\n"}, "templates/bad.yaml:4: YAML parse error", false},
+		{"schema violation", map[string]string{"values.schema.json": `{"type":"object","properties":{"a":{"type":"integer"}}}`}, "values.yaml:1: values don't meet the specifications of the schema(s)", false},
+		{"invalid schema JSON", map[string]string{"values.schema.json": "{\n  \"type\": \"object\",\n  oops\n}"}, "values.schema.json:3: invalid JSON", false},
+		{"bad values.yaml", map[string]string{"values.yaml": "a: x\nb: [\n"}, "values.yaml:2: unable to parse YAML", false},
+		{"ci values break", map[string]string{"ci/x-values.yaml": "a: {b: 1}\n", "templates/t.yaml": "{{ if kindIs \"map\" .Values.a }}{{ fail \"b set\" }}{{ end }}\n"}, "templates/t.yaml:1: execution error at (lc/templates/t.yaml:1:34): b set (with values ci/x-values.yaml)", true},
+		{"crd of wrong kind", map[string]string{"crds/c.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"}, "crds/c.yaml:1: apiVersion is not in 'apiextensions.k8s.io'", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "lc")
+			files := map[string]string{}
+			for k, v := range base {
+				files[k] = v
+			}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			writeTree(t, dir, files)
+			_, helmErr := runHelm(t, "lint", dir)
+			if (helmErr == nil) != tc.helmPasses {
+				t.Errorf("helm lint error = %v", helmErr)
+			}
+			res, err := Lint(context.Background(), dir, LintOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := lintText(res)
+			sev := "[ERROR] "
+			if tc.name == "crd of wrong kind" {
+				sev = "[WARNING] "
+			}
+			if !strings.Contains(text, sev+tc.want) || res.Failed(false) != (sev == "[ERROR] ") {
+				t.Errorf("berth lint:\n%s\nwant %s%s\nhelm: %v", text, sev, tc.want, helmErr)
+			}
+		})
+	}
+}
+
+func TestLintCleanChart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lc")
+	writeTree(t, dir, map[string]string{
+		"Chart.yaml":        "apiVersion: v2\nname: lc\nversion: 1.0.0\nicon: https://example.com/i.png\nmaintainers:\n- name: me\n  email: me@example.com\n",
+		"values.yaml":       "a: x\n",
+		"templates/cm.yaml": okTemplate,
+	})
+	res, err := Lint(context.Background(), dir, LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Messages) != 0 {
+		t.Errorf("clean chart has findings:\n%s", lintText(res))
+	}
+}
