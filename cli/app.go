@@ -62,6 +62,12 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		Commands: []*ucli.Command{
 			versionCommand(build),
 			templateCommand(),
+			pushCommand(),
+			pullCommand(),
+			showCommand(),
+			versionsCommand(),
+			searchCommand(),
+			registryCommand(),
 		},
 	}
 	return app

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// positionalArgs returns the command's positional arguments after applying
+// any flags written among or after them. Helm (cobra) accepts
+// `helm push chart.tgz oci://host --plain-http`; urfave/cli stops parsing
+// flags at the first argument, so the rest are parsed here.
+func positionalArgs(c *ucli.Context) ([]string, error) {
+	args := c.Args().Slice()
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(pos, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := findFlag(c.Command.Flags, name)
+		if f == nil {
+			f = findFlag(c.App.Flags, name) // a global flag such as --debug
+		}
+		if f == nil {
+			return nil, fmt.Errorf("unknown flag: %s", a)
+		}
+		if _, isBool := f.(*ucli.BoolFlag); isBool && !hasValue {
+			value, hasValue = "true", true
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("flag needs an argument: %s", a)
+			}
+			i++
+			value = args[i]
+		}
+		if err := setInLineage(c, f.Names()[0], value); err != nil {
+			return nil, fmt.Errorf("invalid value %q for flag %s: %w", value, a, err)
+		}
+	}
+	return pos, nil
+}
+
+func findFlag(flags []ucli.Flag, name string) ucli.Flag {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// setInLineage sets the flag on the nearest context that defines it.
+func setInLineage(c *ucli.Context, name, value string) error {
+	var err error
+	for _, ctx := range c.Lineage() {
+		if err = ctx.Set(name, value); err == nil {
+			return nil
+		}
+	}
+	return err
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/oci"
+)
+
+const (
+	flagDestination = "destination"
+	flagUntar       = "untar"
+	flagUntarDir    = "untardir"
+)
+
+type pullOutput struct {
+	Ref      string   `json:"ref"`
+	Digest   string   `json:"digest"`
+	Pinned   string   `json:"pinned"`
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	Path     string   `json:"path"`
+	Cached   bool     `json:"cached"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+func pullCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "pull",
+		Usage:     "download a chart from an OCI registry, verified against its digests",
+		ArgsUsage: "oci://HOST/NS/NAME[:TAG][@sha256:DIGEST]",
+		Category:  groupChart,
+		Description: "--version takes an exact version or a semver range; without it the newest stable version\n" +
+			"(or the reference's tag) is used. NAME:TAG@DIGEST fails unless the tag points to that digest.",
+		Flags: append(registryFlags(),
+			&ucli.StringFlag{Name: flagVersion, Usage: "version or semver range (default: latest stable)"},
+			&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"},
+			&ucli.StringFlag{Name: flagDestination, Aliases: []string{"d"}, Value: ".", Usage: "location to write the chart"},
+			&ucli.BoolFlag{Name: flagUntar, Usage: "if set to true, will untar the chart after downloading it"},
+			&ucli.StringFlag{Name: flagUntarDir, Value: ".", Usage: "if untar is specified, this flag specifies the name of the directory into which the chart is expanded"},
+			outputFlag(),
+		),
+		Action: runPull,
+	}
+}
+
+func runPull(c *ucli.Context) error {
+	args, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return errors.New("\"berth pull\" requires 1 argument\n\nUsage:  berth pull oci://HOST/NS/NAME [flags]")
+	}
+	client, err := registryClient(c)
+	if err != nil {
+		return err
+	}
+	res, err := client.Pull(c.Context, args[0], oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "Warning: %s\n", w)
+	}
+	dest := c.String(flagDestination)
+	var path string
+	if c.Bool(flagUntar) {
+		path, err = oci.ExtractChart(res.Chart, filepath.Join(dest, c.String(flagUntarDir)), res.Metadata.Name)
+	} else {
+		path, err = writeChartFile(dest, res.FileName(), res.Chart)
+	}
+	if err != nil {
+		return err
+	}
+	out := pullOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Ref.Pinned(),
+		Name: res.Metadata.Name, Version: res.Metadata.Version, Path: path, Cached: res.Cached, Warnings: res.Warnings}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), out); done {
+		return err
+	}
+	_, err = fmt.Fprintf(c.App.Writer, "Pulled: %s\nDigest: %s\n", out.Ref, out.Digest)
+	return err
+}
+
+// writeChartFile writes the archive atomically (temp file, then rename).
+func writeChartFile(dir, name string, b []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("pull: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return "", fmt.Errorf("pull: %w", err)
+	}
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	target := filepath.Join(dir, name)
+	if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("pull: write %s: %w", target, err)
+	}
+	if err := os.Rename(f.Name(), target); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("pull: %w", err)
+	}
+	return target, nil
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+const flagPasswordStdin = "password-stdin"
+
+func registryLoginCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		&ucli.StringFlag{Name: flagUsername, Aliases: []string{"u"}, Usage: "registry username"},
+		&ucli.StringFlag{Name: flagPassword, Aliases: []string{"p"}, Usage: "registry password or identity token"},
+		&ucli.BoolFlag{Name: flagPasswordStdin, Usage: "read password or identity token from stdin"},
+		&ucli.BoolFlag{Name: "insecure", Usage: "allow connections to TLS registry without certs"},
+		&ucli.BoolFlag{Name: flagPlainHTTP, Usage: "use insecure HTTP connections"},
+		&ucli.StringFlag{Name: flagCAFile, Usage: "verify certificates of HTTPS-enabled servers using this CA bundle"},
+		&ucli.StringFlag{Name: flagCertFile, Usage: "identify registry client using this SSL certificate file"},
+		&ucli.StringFlag{Name: flagKeyFile, Usage: "identify registry client using this SSL key file"},
+	}
+	return &ucli.Command{
+		Name:      "login",
+		Usage:     "check credentials against a registry and store them in Docker's config.json",
+		ArgsUsage: "HOST",
+		Flags:     flags,
+		Action:    runRegistryLogin,
+	}
+}
+
+func runRegistryLogin(c *ucli.Context) error {
+	args, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return errors.New("\"berth registry login\" requires 1 argument\n\nUsage:  berth registry login HOST [flags]")
+	}
+	password := c.String(flagPassword)
+	if c.Bool(flagPasswordStdin) {
+		if password != "" {
+			return errors.New("--password and --password-stdin are mutually exclusive")
+		}
+		line, err := bufio.NewReader(c.App.Reader).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password from stdin: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	if password == "" {
+		return errors.New("no password given: use --password-stdin (or -p)")
+	}
+	client, err := loginClient(c)
+	if err != nil {
+		return err
+	}
+	if err := client.Login(c.Context, args[0], c.String(flagUsername), password); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(c.App.ErrWriter, "Login Succeeded")
+	return err
+}
+
+func registryLogoutCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "logout",
+		Usage:     "remove a registry's credentials from Docker's config.json",
+		ArgsUsage: "HOST",
+		Action: func(c *ucli.Context) error {
+			args, err := positionalArgs(c)
+			if err != nil {
+				return err
+			}
+			if len(args) != 1 {
+				return errors.New("\"berth registry logout\" requires 1 argument\n\nUsage:  berth registry logout HOST")
+			}
+			client, err := loginClient(c)
+			if err != nil {
+				return err
+			}
+			if err := client.Logout(c.Context, args[0]); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(c.App.ErrWriter, "Removing login credentials for %s\n", args[0])
+			return err
+		},
+	}
+}

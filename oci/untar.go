@@ -1,0 +1,57 @@
+package oci
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/berth-dev/berth/chartfmt"
+)
+
+// ExtractChart unpacks a chart archive into dir/<chart name>, the way
+// `helm pull --untar` does. The files land in a temporary folder first and
+// are renamed into place, so a failure leaves nothing behind; an existing
+// target is an error.
+func ExtractChart(tgz []byte, dir, name string) (string, error) {
+	files, err := chartfmt.ReadArchiveFiles(bytes.NewReader(tgz))
+	if err != nil {
+		return "", fmt.Errorf("untar: %w", err)
+	}
+	target := filepath.Join(dir, name)
+	if _, err := os.Lstat(target); err == nil {
+		return "", fmt.Errorf("untar: a file or directory with the name %s already exists", target)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("untar: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return "", fmt.Errorf("untar: %w", err)
+	}
+	if err := writeFiles(tmp, files); err != nil {
+		return "", errors.Join(fmt.Errorf("untar: %w", err), os.RemoveAll(tmp))
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return "", errors.Join(fmt.Errorf("untar: %w", err), os.RemoveAll(tmp))
+	}
+	return target, nil
+}
+
+func writeFiles(root string, files []*chartfmt.File) error {
+	if err := os.Chmod(root, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		// ReadArchiveFiles already refused names that escape the chart.
+		p := filepath.Join(root, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
