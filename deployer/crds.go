@@ -22,7 +22,13 @@ func (k *Kube) InstallCRDs(ctx context.Context, crds []Manifest) (*ChangeSet, er
 	if len(crds) == 0 {
 		return cs, nil
 	}
-	objs, err := k.Build(crds, "")
+	var docs []Manifest
+	for _, f := range crds {
+		for _, d := range splitManifests(f.Content) {
+			docs = append(docs, Manifest{Source: f.Source, Content: d.Content})
+		}
+	}
+	objs, err := k.Build(docs, "")
 	if err != nil {
 		return cs, err
 	}

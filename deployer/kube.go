@@ -67,3 +67,12 @@ func NewKube(cfg *rest.Config) (*Kube, error) {
 
 // ResetMapper forgets cached discovery, after CRDs were installed.
 func (k *Kube) ResetMapper() { k.mapper.Reset() }
+
+// ServerVersion is the cluster's version, for .Capabilities.KubeVersion.
+func (k *Kube) ServerVersion() (string, error) {
+	v, err := k.Core.Discovery().ServerVersion()
+	if err != nil {
+		return "", fmt.Errorf("server version: %w", err)
+	}
+	return v.GitVersion, nil
+}

@@ -83,3 +83,7 @@ func (k *Kube) buildOne(m Manifest, namespace string) (*Object, error) {
 	}
 	return &Object{Unstructured: u, Source: m.Source, Mapping: mapping}, nil
 }
+
+func unstructuredString(obj map[string]any, fields ...string) (string, bool, error) {
+	return unstructured.NestedString(obj, fields...)
+}

@@ -1,0 +1,59 @@
+package deployer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"k8s.io/client-go/rest"
+)
+
+// Deployer runs release operations: it holds the cluster clients and the
+// release store. Operations are methods named after Helm's commands.
+type Deployer struct {
+	Kube  *Kube
+	Store *Store
+	// Progress receives events while operations run (nil: none). The
+	// library prints nothing itself.
+	Progress func(Event)
+}
+
+// New connects a Deployer to the cluster cfg points at.
+func New(cfg *rest.Config) (*Deployer, error) {
+	k, err := NewKube(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Deployer{Kube: k, Store: NewStore(k.Core.CoreV1())}, nil
+}
+
+// Event is one step of an operation, for progress display.
+type Event struct {
+	Time    time.Time
+	Release string
+	// Phase is "hook", "apply", "wait" or "done".
+	Phase   string
+	Message string
+	// Pending lists objects still not ready, with why (wait events).
+	Pending []PendingObject
+}
+
+// PendingObject is an object a wait is still waiting for.
+type PendingObject struct {
+	Object string
+	Reason string
+}
+
+func (d *Deployer) emit(release, phase, format string, args ...any) {
+	if d.Progress != nil {
+		d.Progress(Event{Time: time.Now(), Release: release, Phase: phase, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// withTimeout bounds an operation; zero means Helm's default of 5 minutes.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		d = 5 * time.Minute
+	}
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,66 @@
+package deployer
+
+import (
+	"context"
+	"time"
+)
+
+// Target names a release.
+type Target struct {
+	Name      string
+	Namespace string
+}
+
+// WaitOptions control readiness waiting and the operation deadline.
+type WaitOptions struct {
+	// Wait blocks until applied objects are ready.
+	Wait bool
+	// WaitForJobs also waits for Jobs to complete.
+	WaitForJobs bool
+	// Timeout bounds hooks and waiting (0: 5 minutes).
+	Timeout time.Duration
+}
+
+// FailureOptions decide what happens when an operation fails.
+type FailureOptions struct {
+	// Atomic undoes a failed operation: install uninstalls, upgrade rolls
+	// back to the last good revision. It implies Wait.
+	Atomic bool
+	// CleanupOnFail deletes objects this operation created, on failure.
+	CleanupOnFail bool
+}
+
+// RecordOptions shape the stored revision.
+type RecordOptions struct {
+	Description string
+	// Labels are custom release labels ("null" deletes one on upgrade).
+	Labels map[string]string
+	// MaxHistory bounds stored revisions (0: unlimited; Helm's CLI uses 10).
+	MaxHistory int
+}
+
+// DryRun selects a dry run: "" (none), "client" or "server".
+type DryRun string
+
+// Dry-run modes.
+const (
+	DryRunNone   DryRun = ""
+	DryRunClient DryRun = "client"
+	DryRunServer DryRun = "server"
+)
+
+// RenderRequest is what a chart needs to know to render a revision.
+type RenderRequest struct {
+	Target
+	Revision  int
+	IsUpgrade bool
+	// Values are the user-supplied values for this revision.
+	Values map[string]any
+}
+
+// Source is a chart ready to be rendered for a revision.
+type Source struct {
+	Chart *Chart
+	// Render renders the chart for req (see render_adapter.go).
+	Render func(ctx context.Context, req RenderRequest) (*Rendered, error)
+}
