@@ -56,8 +56,22 @@ func TestHelmInterop(t *testing.T) {
 			if !bytes.Equal(pulled.Chart, tgz) || pulled.Metadata.Name != name {
 				t.Fatalf("berth pulled different chart bytes or metadata %+v", pulled.Metadata)
 			}
-			if _, err := chartfmt.LoadArchive(bytes.NewReader(pulled.Chart)); err != nil {
+			// Rendered by berth from its pull = rendered by helm from the registry.
+			ch, err := chartfmt.LoadArchive(bytes.NewReader(pulled.Chart))
+			if err != nil {
 				t.Fatalf("load pulled chart: %v", err)
+			}
+			rendered, err := chartfmt.Render(ctx, ch, nil, chartfmt.RenderOptions{ReleaseName: "rel", Namespace: "default", KubeVersion: "v1.30.0"})
+			if err != nil {
+				t.Fatalf("render pulled chart: %v", err)
+			}
+			berthOut, err := rendered.TemplateOutput(chartfmt.TemplateOutputOptions{SkipTests: true}) // test hooks use random names
+			if err != nil {
+				t.Fatal(err)
+			}
+			helmOut := h.run("", append([]string{"template", "rel", "oci://" + r.Host + "/helm/" + name, "--version", version, "-n", "default", "--kube-version", "v1.30.0", "--skip-tests"}, transportFlags(r)...)...)
+			if berthOut != helmOut {
+				t.Fatalf("berth's rendering of the pulled chart differs from helm template of the registry ref:\n%s\n---- helm:\n%s", berthOut, helmOut)
 			}
 
 			// Manifests: equal bytes once berth uses helm's created value.

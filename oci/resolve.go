@@ -25,14 +25,15 @@ type resolved struct {
 //   - tag@digest: the tag must exist and point to the digest (Helm silently
 //     ignores a missing tag; berth refuses);
 //   - digest only: used as is;
-//   - exact version or literal tag: resolved by HEAD, no listing;
+//   - a tag in the reference, or an exact --version: resolved by HEAD, no listing;
 //   - range or nothing: tags listed, highest match (stable only unless devel).
 func (c *Client) resolve(ctx context.Context, repo *remote.Repository, ref Reference, version string, devel bool) (resolved, error) {
 	if ref.Tag != "" && version != "" && ref.Tag != TagForVersion(version) {
 		return resolved{}, fmt.Errorf("chart reference and version mismatch: %s is not %s", VersionForTag(ref.Tag), version)
 	}
+	literal := false // a tag written in the reference is used as is, semver or not
 	if version == "" && ref.Tag != "" {
-		version = VersionForTag(ref.Tag)
+		version, literal = VersionForTag(ref.Tag), true
 	}
 	if ref.Digest != "" {
 		d := digest.Digest(ref.Digest)
@@ -48,9 +49,12 @@ func (c *Client) resolve(ctx context.Context, repo *remote.Repository, ref Refer
 		}
 		return resolved{ref: ref.WithTag(version).WithDigest(ref.Digest), digest: d}, nil
 	}
-	tag, err := c.pickTag(ctx, repo, ref, version, devel)
-	if err != nil {
-		return resolved{}, err
+	tag := ref.Tag
+	if !literal {
+		var err error
+		if tag, err = c.pickTag(ctx, repo, ref, version, devel); err != nil {
+			return resolved{}, err
+		}
 	}
 	desc, err := resolveTag(ctx, repo, ref, tag)
 	if err != nil {
