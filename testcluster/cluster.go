@@ -40,11 +40,11 @@ type Cluster struct {
 	// Config is the admin client configuration.
 	Config *rest.Config
 
-	procs      []*process
-	removeDir  bool
-	serverURL  string
-	token, ca  string
-	clientset  *kubernetes.Clientset
+	procs     []*process
+	removeDir bool
+	serverURL string
+	token, ca string
+	clientset *kubernetes.Clientset
 }
 
 // Start brings up every component and returns once the API server is ready
@@ -229,4 +229,3 @@ func (c *Cluster) Pids() []int {
 	}
 	return pids
 }
-
