@@ -62,12 +62,16 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		Commands: []*ucli.Command{
 			versionCommand(build),
 			templateCommand(),
+			packageCommand(),
+			lintCommand(),
+			createCommand(),
 			pushCommand(),
 			pullCommand(),
 			showCommand(),
 			versionsCommand(),
 			searchCommand(),
 			registryCommand(),
+			dependencyCommand(),
 		},
 	}
 	return app

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -35,6 +35,8 @@ func showCommand() *ucli.Command {
 			sub("chart", "show the chart's definition"),
 			sub("values", "show the chart's values"),
 			sub("readme", "show the chart's README"),
+			sub("crds", "show the chart's CRDs"),
+			sub("all", "show all information of the chart"),
 		},
 	}
 }
@@ -68,6 +70,16 @@ func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
 	}
 	opts := oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)}
 	switch what {
+	case chartfmt.ShowCRDs, chartfmt.ShowAll: // need the whole chart
+		res, err := client.Pull(c.Context, ref, opts)
+		if err != nil {
+			return nil, err
+		}
+		ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+		if err != nil {
+			return nil, err
+		}
+		return chartfmt.Show(ch, what)
 	case "chart":
 		meta, err := client.ShowMetadata(c.Context, ref, opts)
 		if err != nil {
@@ -80,21 +92,11 @@ func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
 	return client.ShowFile(c.Context, ref, opts, "README.md")
 }
 
+// showLocal prints what `helm show` prints for a chart directory or .tgz.
 func showLocal(path, what string) ([]byte, error) {
 	ch, err := chartfmt.Load(path)
 	if err != nil {
 		return nil, err
 	}
-	switch what {
-	case "chart":
-		return yaml.Marshal(ch.Metadata)
-	case "values":
-		return ch.RawValues, nil
-	}
-	for _, f := range ch.Files {
-		if !strings.Contains(f.Name, "/") && strings.HasPrefix(strings.ToLower(f.Name), "readme") {
-			return f.Data, nil
-		}
-	}
-	return nil, errors.New("readme not found in " + path)
+	return chartfmt.Show(ch, what)
 }
