@@ -71,7 +71,6 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			versionsCommand(),
 			searchCommand(),
 			registryCommand(),
-			dependencyCommand(),
 		},
 	}
 	return app
