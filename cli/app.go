@@ -71,6 +71,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			versionsCommand(),
 			searchCommand(),
 			registryCommand(),
+			dependencyCommand(),
 		},
 	}
 	return app
