@@ -164,10 +164,21 @@ func stopPid(pid int) error {
 		return nil // already gone
 	}
 	for i := 0; i < 100; i++ {
-		if p.Signal(syscall.Signal(0)) != nil {
+		if p.Signal(syscall.Signal(0)) != nil || zombie(pid) {
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	return p.Kill()
+}
+
+// zombie reports whether pid has exited but not been reaped (its parent is
+// still running, as when the tests start it); it no longer serves.
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndex(string(b), ")")
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
 }
