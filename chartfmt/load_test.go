@@ -17,9 +17,8 @@ import (
 // chart and finds the same chart as in the source directory.
 func TestLoadHelmPackages(t *testing.T) {
 	out := t.TempDir()
-	for _, name := range sharedChartNames(t) {
-		t.Run(name, func(t *testing.T) {
-			src := filepath.Join(sharedChartsDir(t), name)
+	for _, src := range testChartDirs(t) {
+		t.Run(filepath.Base(src), func(t *testing.T) {
 			mustHelm(t, "package", src, "-d", out)
 			fromDir, err := LoadDir(src)
 			if err != nil {
