@@ -41,38 +41,61 @@ func runPush(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(args) != 2 {
-		return errors.New("\"berth push\" requires 2 arguments\n\nUsage:  berth push CHART REMOTE [flags]")
+	if len(args) < 2 {
+		return errors.New("\"berth push\" requires at least 2 arguments\n\nUsage:  berth push CHART [CHART...] REMOTE [flags]")
 	}
-	src, dest := args[0], args[1]
+	srcs, dest := args[:len(args)-1], args[len(args)-1]
 	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return err
 	}
-	tgz, err := chartArchive(src, epoch)
-	if err != nil {
-		return err
-	}
-	opts := oci.PushOptions{Created: epoch}
-	// Like helm push, a provenance file next to the archive is attached.
-	if prov, err := os.ReadFile(src + ".prov"); err == nil {
-		opts.Prov = prov
+	tgzs := make([][]byte, len(srcs))
+	for i, src := range srcs {
+		if tgzs[i], err = chartArchive(src, epoch); err != nil {
+			return err
+		}
 	}
 	client, err := registryClient(c)
 	if err != nil {
 		return err
 	}
-	res, err := client.Push(c.Context, tgz, dest, opts)
-	if err != nil {
+	var results []*oci.PushResult
+	if len(srcs) == 1 {
+		opts := oci.PushOptions{Created: epoch}
+		// Like helm push, a provenance file next to the archive is attached.
+		if prov, err := os.ReadFile(srcs[0] + ".prov"); err == nil {
+			opts.Prov = prov
+		}
+		res, err := client.Push(c.Context, tgzs[0], dest, opts)
+		if err != nil {
+			return err
+		}
+		results = []*oci.PushResult{res}
+	} else if results, err = client.PushAll(c.Context, tgzs, dest, oci.PushOptions{Created: epoch}, 0); err != nil {
 		return err
 	}
-	out := pushOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Pinned,
-		Name: res.Name, Version: res.Version, Uploaded: res.Uploaded, Skipped: res.Skipped}
-	if done, err := printStructured(c.App.Writer, c.String(flagOutput), out); done {
+	return printPushed(c, results)
+}
+
+func printPushed(c *ucli.Context, results []*oci.PushResult) error {
+	outs := make([]pushOutput, len(results))
+	for i, res := range results {
+		outs[i] = pushOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Pinned,
+			Name: res.Name, Version: res.Version, Uploaded: res.Uploaded, Skipped: res.Skipped}
+	}
+	var structured any = outs
+	if len(outs) == 1 {
+		structured = outs[0]
+	}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), structured); done {
 		return err
 	}
-	_, err = fmt.Fprintf(c.App.Writer, "Pushed: %s\nDigest: %s\nPinned: %s\n", out.Ref, out.Digest, out.Pinned)
-	return err
+	for _, out := range outs {
+		if _, err := fmt.Fprintf(c.App.Writer, "Pushed: %s\nDigest: %s\nPinned: %s\n", out.Ref, out.Digest, out.Pinned); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // chartArchive returns src as .tgz bytes: read as is, or packaged

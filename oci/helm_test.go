@@ -15,13 +15,13 @@ import (
 // oracle runs the Helm v3.22.0 binary with a private home, so tests never
 // read or write the user's Helm or Docker configuration.
 type oracle struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	env  []string
 	home string
 }
 
-func newOracle(t *testing.T) *oracle {
+func newOracle(t testing.TB) *oracle {
 	t.Helper()
 	bin, err := tools.Path("helm")
 	if err != nil {
