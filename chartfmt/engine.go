@@ -45,6 +45,8 @@ type engine struct {
 	lookup   Lookuper
 	included map[string]int // include depth per name, shared by tpl clones
 	funcs    template.FuncMap
+	// current is the text of the template file being executed.
+	current string
 	// tplTrees caches parsed tpl texts that define nothing (see tplFunc).
 	tplTrees map[string]*parse.Tree
 }
@@ -53,24 +55,65 @@ func newEngine(ctx context.Context, lookup Lookuper) *engine {
 	return &engine{ctx: ctx, lookup: lookup, included: map[string]int{}, tplTrees: map[string]*parse.Tree{}}
 }
 
-// render executes every non-partial template and returns its output by key.
-func (e *engine) render(tpls map[string]renderable) (out map[string]string, err error) {
+// parse parses every template into one namespace named "gotpl", in Helm's
+// order. The texts are parsed concurrently (parsing is pure); the trees are
+// then added in order, so later defines win exactly as in Helm.
+func (e *engine) parse(tpls map[string]renderable) (root *template.Template, keys []string, err error) {
+	root = template.New("gotpl").Option("missingkey=zero")
+	e.funcs = baseFuncMap()
+	e.bind(root, e.funcs)
+	keys = sortTemplateKeys(tpls)
+	bindCertFuncs(e.funcs, newRSAKeyPool(func() string { return e.current }))
+	root.Funcs(e.funcs)
+	skip := redundantPartials(keys, tpls)
+	results := make([]map[string]*parse.Tree, len(keys))
+	errs := make([]error, len(keys))
+	parallelFor(len(keys), func(i int) {
+		if !skip[i] {
+			results[i], errs[i] = parse.Parse(keys[i], tpls[keys[i]].text, "", "", e.funcs, builtinFuncNames)
+		}
+	})
+	for i, name := range keys {
+		if skip[i] {
+			continue
+		}
+		if errs[i] != nil {
+			return nil, nil, parseError(name, errs[i])
+		}
+		ft := root.New(name)
+		for n, tree := range results[i] {
+			if _, err := ft.AddParseTree(n, tree); err != nil {
+				return nil, nil, parseError(name, err)
+			}
+		}
+	}
+	return root, keys, nil
+}
+
+// redundantPartials marks partials ("_" files, never executed) whose text
+// is repeated by a file parsed later — typically a library such as
+// bitnami/common vendored at several depths. The later copy redefines the
+// same names, so the earlier parse can have no effect and is skipped.
+func redundantPartials(keys []string, tpls map[string]renderable) []bool {
+	skip := make([]bool, len(keys))
+	seen := map[string]bool{}
+	for i := len(keys) - 1; i >= 0; i-- {
+		text := tpls[keys[i]].text
+		if seen[text] && strings.HasPrefix(path.Base(keys[i]), "_") {
+			skip[i] = true
+		}
+		seen[text] = true
+	}
+	return skip
+}
+
+// execute runs every non-partial template and returns its output by key.
+func (e *engine) execute(root *template.Template, keys []string, tpls map[string]renderable) (out map[string]string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("rendering template failed: %v", r)
 		}
 	}()
-	root := template.New("gotpl").Option("missingkey=zero")
-	e.funcs = baseFuncMap()
-	e.bind(root, e.funcs)
-	root.Funcs(e.funcs)
-
-	keys := sortTemplateKeys(tpls)
-	for _, name := range keys {
-		if _, err := root.New(name).Parse(tpls[name].text); err != nil {
-			return nil, parseError(name, err)
-		}
-	}
 	out = make(map[string]string, len(keys))
 	var buf strings.Builder
 	for _, name := range keys {
@@ -81,6 +124,7 @@ func (e *engine) render(tpls map[string]renderable) (out map[string]string, err 
 			return nil, err
 		}
 		r := tpls[name]
+		e.current = r.text
 		r.vals["Template"] = Values{"Name": name, "BasePath": r.basePath}
 		buf.Reset()
 		if err := root.ExecuteTemplate(&buf, name, r.vals); err != nil {
@@ -215,8 +259,7 @@ func parseError(name string, err error) error {
 
 // execError turns required/fail errors into "execution error at (loc): msg".
 func execError(name string, err error) error {
-	var ee template.ExecError
-	if !errors.As(err, &ee) || !isExecError(err) {
+	if !isExecError(err) {
 		return err
 	}
 	tokens := strings.SplitN(err.Error(), ": ", 3)

@@ -97,14 +97,7 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 	if err != nil {
 		return nil, err
 	}
-	if !opts.SkipSchemaValidation {
-		if err := ValidateValues(c, vals, opts.Warn); err != nil {
-			return nil, err
-		}
-	}
-	if c.Metadata.KubeVersion != "" && !versionInRange(c.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return nil, &RenderError{fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())}
-	}
+	tpls := map[string]renderable{}
 	top := map[string]any{
 		"Chart":        c.Metadata,
 		"Capabilities": caps,
@@ -118,9 +111,29 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 		},
 		"Values": vals,
 	}
-	tpls := map[string]renderable{}
 	collectTemplates(c, tpls, top)
-	files, err := newEngine(ctx, opts.Lookup).render(tpls)
+	// Schema validation and template parsing are independent: run them
+	// at once. Errors keep Helm's precedence (schema, kubeVersion, parse).
+	schemaErr := make(chan error, 1)
+	go func() {
+		if opts.SkipSchemaValidation {
+			schemaErr <- nil
+			return
+		}
+		schemaErr <- ValidateValues(c, vals, opts.Warn)
+	}()
+	e := newEngine(ctx, opts.Lookup)
+	root, keys, parseErr := e.parse(tpls)
+	if err := <-schemaErr; err != nil {
+		return nil, err
+	}
+	if c.Metadata.KubeVersion != "" && !versionInRange(c.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, &RenderError{fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())}
+	}
+	if parseErr != nil {
+		return nil, &RenderError{parseErr}
+	}
+	files, err := e.execute(root, keys, tpls)
 	if err != nil {
 		return nil, &RenderError{err}
 	}

@@ -83,35 +83,48 @@ func sortRendered(files map[string]string, warn func(string, ...any)) ([]Manifes
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var manifests []Manifest
-	var hooks []*Hook
+	type doc struct {
+		source, text string
+		head         SimpleHead
+		err          error
+	}
+	var docs []doc
 	for _, name := range names {
 		content := files[name]
 		if strings.HasPrefix(path.Base(name), "_") || strings.TrimSpace(content) == "" {
 			continue
 		}
-		for _, doc := range splitManifests(content) {
-			var head SimpleHead
-			if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
-				return manifests, hooks, fmt.Errorf("YAML parse error on %s: %w", name, err)
-			}
-			m := Manifest{Source: name, APIVersion: head.Version, Kind: head.Kind, Content: doc}
-			if head.Metadata != nil {
-				m.Name = head.Metadata.Name
-			}
-			if head.Metadata == nil || len(head.Metadata.Annotations) == 0 {
-				manifests = append(manifests, m)
-				continue
-			}
-			h, isHook, known := newHook(m, head.Metadata.Annotations)
-			switch {
-			case !isHook:
-				manifests = append(manifests, m)
-			case !known:
-				warnf(warn, "info: skipping unknown hook: %q", head.Metadata.Annotations[hookAnnotation])
-			default:
-				hooks = append(hooks, h)
-			}
+		for _, d := range splitManifests(content) {
+			docs = append(docs, doc{source: name, text: d})
+		}
+	}
+	// Decoding heads is pure and the costly part: do it concurrently.
+	parallelFor(len(docs), func(i int) {
+		docs[i].err = yaml.Unmarshal([]byte(docs[i].text), &docs[i].head)
+	})
+	var manifests []Manifest
+	var hooks []*Hook
+	for _, d := range docs {
+		if d.err != nil {
+			return manifests, hooks, fmt.Errorf("YAML parse error on %s: %w", d.source, d.err)
+		}
+		head := d.head
+		m := Manifest{Source: d.source, APIVersion: head.Version, Kind: head.Kind, Content: d.text}
+		if head.Metadata != nil {
+			m.Name = head.Metadata.Name
+		}
+		if head.Metadata == nil || len(head.Metadata.Annotations) == 0 {
+			manifests = append(manifests, m)
+			continue
+		}
+		h, isHook, known := newHook(m, head.Metadata.Annotations)
+		switch {
+		case !isHook:
+			manifests = append(manifests, m)
+		case !known:
+			warnf(warn, "info: skipping unknown hook: %q", head.Metadata.Annotations[hookAnnotation])
+		default:
+			hooks = append(hooks, h)
 		}
 	}
 	sort.SliceStable(manifests, func(i, j int) bool { return kindLess(manifests[i].Kind, manifests[j].Kind) })
