@@ -3,6 +3,7 @@ package chartfmt
 import (
 	"encoding/base64"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/gobwas/glob"
@@ -52,29 +53,39 @@ func (f Files) Glob(pattern string) Files {
 }
 
 // AsConfig renders the files as the data of a ConfigMap: base names to
-// contents, as YAML.
+// contents, as YAML. When two paths share a base name the lexically last
+// path wins (Helm leaves that to map iteration order, so it varies per run).
 func (f Files) AsConfig() string {
 	if f == nil {
 		return ""
 	}
 	m := make(map[string]string, len(f))
-	for name, data := range f {
-		m[path.Base(name)] = string(data)
+	for _, name := range f.sortedNames() {
+		m[path.Base(name)] = string(f[name])
 	}
 	return filesYAML(m)
 }
 
 // AsSecrets renders the files as the data of a Secret: base names to
-// base64-encoded contents, as YAML.
+// base64-encoded contents, as YAML (collisions resolved as in AsConfig).
 func (f Files) AsSecrets() string {
 	if f == nil {
 		return ""
 	}
 	m := make(map[string]string, len(f))
-	for name, data := range f {
-		m[path.Base(name)] = base64.StdEncoding.EncodeToString(data)
+	for _, name := range f.sortedNames() {
+		m[path.Base(name)] = base64.StdEncoding.EncodeToString(f[name])
 	}
 	return filesYAML(m)
+}
+
+func (f Files) sortedNames() []string {
+	names := make([]string, 0, len(f))
+	for name := range f {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Lines splits a file into lines, dropping one trailing newline.
