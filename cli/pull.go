@@ -32,7 +32,7 @@ func pullCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "pull",
 		Usage:     "download a chart from an OCI registry, verified against its digests",
-		ArgsUsage: "oci://HOST/NS/NAME[:TAG][@sha256:DIGEST]",
+		ArgsUsage: "oci://HOST/NS/NAME[:TAG][@sha256:DIGEST] [REF...]",
 		Category:  groupChart,
 		Description: "--version takes an exact version or a semver range; without it the newest stable version\n" +
 			"(or the reference's tag) is used. NAME:TAG@DIGEST fails unless the tag points to that digest.",
@@ -53,37 +53,56 @@ func runPull(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(args) != 1 {
-		return errors.New("\"berth pull\" requires 1 argument\n\nUsage:  berth pull oci://HOST/NS/NAME [flags]")
+	if len(args) == 0 {
+		return errors.New("\"berth pull\" requires at least 1 argument\n\nUsage:  berth pull oci://HOST/NS/NAME [REF...] [flags]")
+	}
+	if len(args) > 1 && c.IsSet(flagVersion) {
+		return errors.New("--version applies to one reference; give each reference its :tag or @digest instead")
 	}
 	client, err := registryClient(c)
 	if err != nil {
 		return err
 	}
-	res, err := client.Pull(c.Context, args[0], oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)})
+	results, err := client.PullAll(c.Context, args, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)}, 0)
 	if err != nil {
 		return err
 	}
+	outs := make([]pullOutput, len(results))
+	for i, res := range results {
+		if outs[i], err = savePulled(c, res); err != nil {
+			return err
+		}
+	}
+	var structured any = outs
+	if len(outs) == 1 {
+		structured = outs[0]
+	}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), structured); done {
+		return err
+	}
+	for _, out := range outs {
+		if _, err := fmt.Fprintf(c.App.Writer, "Pulled: %s\nDigest: %s\n", out.Ref, out.Digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// savePulled writes the chart as -d/<name>-<version>.tgz or expands it (--untar).
+func savePulled(c *ucli.Context, res *oci.PullResult) (pullOutput, error) {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(c.App.ErrWriter, "Warning: %s\n", w)
 	}
 	dest := c.String(flagDestination)
 	var path string
+	var err error
 	if c.Bool(flagUntar) {
 		path, err = oci.ExtractChart(res.Chart, filepath.Join(dest, c.String(flagUntarDir)), res.Metadata.Name)
 	} else {
 		path, err = writeChartFile(dest, res.FileName(), res.Chart)
 	}
-	if err != nil {
-		return err
-	}
-	out := pullOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Ref.Pinned(),
-		Name: res.Metadata.Name, Version: res.Metadata.Version, Path: path, Cached: res.Cached, Warnings: res.Warnings}
-	if done, err := printStructured(c.App.Writer, c.String(flagOutput), out); done {
-		return err
-	}
-	_, err = fmt.Fprintf(c.App.Writer, "Pulled: %s\nDigest: %s\n", out.Ref, out.Digest)
-	return err
+	return pullOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Ref.Pinned(),
+		Name: res.Metadata.Name, Version: res.Metadata.Version, Path: path, Cached: res.Cached, Warnings: res.Warnings}, err
 }
 
 // writeChartFile writes the archive atomically (temp file, then rename).
