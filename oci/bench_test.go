@@ -48,7 +48,9 @@ func BenchmarkBatch100(b *testing.B) {
 		h := newOracle(b)
 		env := append(os.Environ(), "XDG_CACHE_HOME="+b.TempDir(), "DOCKER_CONFIG="+b.TempDir())
 		ns, hns := "oci://"+p.Registry.Host, "oci://"+rh.Host
-		berthPush := timed(func() { runBin(b, env, berth, append(append([]string{"push"}, files...), ns+"/charts", "--plain-http")...) })
+		berthPush := timed(func() {
+			runBin(b, env, berth, append(append([]string{"push"}, files...), ns+"/charts", "--plain-http")...)
+		})
 		helmPush := timed(func() {
 			for _, f := range files {
 				h.run("", "push", f, hns+"/charts", "--plain-http")
@@ -58,7 +60,9 @@ func BenchmarkBatch100(b *testing.B) {
 		for i := range refs {
 			refs[i] = fmt.Sprintf("%s/charts/podinfo:1.0.%d", ns, i)
 		}
-		berthPull := timed(func() { runBin(b, env, berth, append(append([]string{"pull"}, refs...), "-d", b.TempDir(), "--plain-http")...) })
+		berthPull := timed(func() {
+			runBin(b, env, berth, append(append([]string{"pull"}, refs...), "-d", b.TempDir(), "--plain-http")...)
+		})
 		helmPull := timed(func() {
 			dest := b.TempDir()
 			for i := 0; i < n; i++ {
@@ -66,7 +70,9 @@ func BenchmarkBatch100(b *testing.B) {
 			}
 		})
 		p.Reset()
-		rePush := timed(func() { runBin(b, env, berth, append(append([]string{"push"}, files...), ns+"/charts", "--plain-http")...) })
+		rePush := timed(func() {
+			runBin(b, env, berth, append(append([]string{"push"}, files...), ns+"/charts", "--plain-http")...)
+		})
 		b.ReportMetric(berthPush.Seconds(), "berth-push-s")
 		b.ReportMetric(helmPush.Seconds(), "helm-push-s")
 		b.ReportMetric(berthPull.Seconds(), "berth-pull-s")
