@@ -71,6 +71,7 @@ func TestLintBrokenCharts(t *testing.T) {
 		{"invalid rendered YAML", map[string]string{"templates/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: {{ .Values.a }}\n"}, "templates/bad.yaml:4: YAML parse error", false},
 		{"schema violation", map[string]string{"values.schema.json": `{"type":"object","properties":{"a":{"type":"integer"}}}`}, "values.yaml:1: values don't meet the specifications of the schema(s)", false},
 		{"invalid schema JSON", map[string]string{"values.schema.json": "{\n  \"type\": \"object\",\n  oops\n}"}, "values.schema.json:3: invalid JSON", false},
+		{"invalid schema", map[string]string{"values.schema.json": `{"type": 5}`}, "values.schema.json:1: invalid schema", false},
 		{"bad values.yaml", map[string]string{"values.yaml": "a: x\nb: [\n"}, "values.yaml:2: unable to parse YAML", false},
 		{"ci values break", map[string]string{"ci/x-values.yaml": "a: {b: 1}\n", "templates/t.yaml": "{{ if kindIs \"map\" .Values.a }}{{ fail \"b set\" }}{{ end }}\n"}, "templates/t.yaml:1: execution error at (lc/templates/t.yaml:1:34): b set (with values ci/x-values.yaml)", true},
 		{"crd of wrong kind", map[string]string{"crds/c.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"}, "crds/c.yaml:1: apiVersion is not in 'apiextensions.k8s.io'", true},
@@ -104,6 +105,22 @@ func TestLintBrokenCharts(t *testing.T) {
 				t.Errorf("berth lint:\n%s\nwant %s%s\nhelm: %v", text, sev, tc.want, helmErr)
 			}
 		})
+	}
+}
+
+// TestLintArchive: lint reads .tgz charts too (here helm's own package).
+func TestLintArchive(t *testing.T) {
+	out := t.TempDir()
+	mustHelm(t, "package", filepath.Join(sharedChartsDir(t), "redis"), "-d", out)
+	res, err := Lint(context.Background(), filepath.Join(out, "redis-23.1.1.tgz"), LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed(false) {
+		t.Errorf("lint of helm's package:\n%s", lintText(res))
+	}
+	if _, err := Lint(context.Background(), filepath.Join(out, "missing.tgz"), LintOptions{}); err == nil {
+		t.Error("lint of a missing path succeeded")
 	}
 }
 
