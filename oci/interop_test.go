@@ -56,6 +56,10 @@ func TestHelmInterop(t *testing.T) {
 			if !bytes.Equal(pulled.Chart, tgz) || pulled.Metadata.Name != name {
 				t.Fatalf("berth pulled different chart bytes or metadata %+v", pulled.Metadata)
 			}
+			shown, err := c.ShowMetadata(ctx, "oci://"+r.Host+"/helm/"+name, PullOptions{Version: version})
+			if err != nil || shown.Name != name || shown.Version != version || shown.Description != meta.Metadata.Description {
+				t.Fatalf("show chart of helm's push: %+v %v", shown, err)
+			}
 			// Rendered by berth from its pull = rendered by helm from the registry.
 			ch, err := chartfmt.LoadArchive(bytes.NewReader(pulled.Chart))
 			if err != nil {

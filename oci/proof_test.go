@@ -145,6 +145,17 @@ func TestAuthFailures(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("expired token: %v", err)
 	}
+	// --insecure-skip-tls-verify reaches a TLS registry without its CA.
+	insecure, _ := NewClient(Options{InsecureSkipTLSVerify: true, Username: htp.Username, Password: htp.Password,
+		CacheDir: t.TempDir(), DockerConfig: filepath.Join(t.TempDir(), "c.json")})
+	if _, err := insecure.Push(ctx, tgz, "oci://"+htp.Host+"/charts", PushOptions{}); err != nil {
+		t.Fatalf("insecure-skip-tls-verify: %v", err)
+	}
+	_, err = clientFor(t, bearer, bearer.Username, "bad-bearer-secret").Pull(ctx, "oci://"+bearer.Host+"/charts/podinfo", PullOptions{})
+	if err == nil || strings.Contains(err.Error(), "bad-bearer-secret") {
+		t.Fatalf("bearer wrong password: %v", err)
+	}
+	t.Logf("bearer wrong password: %v", err)
 	// TLS without the CA is refused, never downgraded.
 	c, _ := NewClient(Options{CacheDir: t.TempDir(), DockerConfig: filepath.Join(t.TempDir(), "c.json"), MaxRetries: -1})
 	_, err = c.Pull(ctx, "oci://"+htp.Host+"/charts/podinfo", PullOptions{Version: "1.0.0"})

@@ -1,0 +1,65 @@
+package image
+
+import (
+	"net/http"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// DefaultJobs is how many blobs move at once when Options.Jobs is 0.
+const DefaultJobs = 4
+
+// Options say how to reach registries. The zero value uses HTTPS, the
+// default transport and anonymous access.
+type Options struct {
+	// Transport carries every request (TLS settings, retries); nil means
+	// http.DefaultTransport.
+	Transport http.RoundTripper
+	// Keychain finds credentials per registry; nil means anonymous.
+	Keychain authn.Keychain
+	// PlainHTTP talks HTTP without TLS.
+	PlainHTTP bool
+	// UserAgent is sent with every request.
+	UserAgent string
+	// Jobs bounds concurrent blob uploads; 0 means DefaultJobs.
+	Jobs int
+	// Progress receives one event per blob state change; nil drops them.
+	// It is called from several goroutines.
+	Progress func(Event)
+}
+
+func (o Options) jobs() int {
+	if o.Jobs <= 0 {
+		return DefaultJobs
+	}
+	return o.Jobs
+}
+
+func (o Options) nameOptions() []name.Option {
+	if o.PlainHTTP {
+		return []name.Option{name.Insecure}
+	}
+	return nil
+}
+
+func (o Options) remoteOptions() []remote.Option {
+	opts := []remote.Option{remote.WithJobs(o.jobs())}
+	if o.Transport != nil {
+		opts = append(opts, remote.WithTransport(o.Transport))
+	}
+	if o.Keychain != nil {
+		opts = append(opts, remote.WithAuthFromKeychain(o.Keychain))
+	}
+	if o.UserAgent != "" {
+		opts = append(opts, remote.WithUserAgent(o.UserAgent))
+	}
+	return opts
+}
+
+func (o Options) emit(e Event) {
+	if o.Progress != nil {
+		o.Progress(e)
+	}
+}
