@@ -26,6 +26,9 @@ func StoredChart(c *chartfmt.Chart) *Chart {
 }
 
 func storedFiles(fs []*chartfmt.File) []*File {
+	if len(fs) == 0 {
+		return nil // Helm writes null, not []
+	}
 	out := make([]*File, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, &File{Name: f.Name, Data: f.Data})
