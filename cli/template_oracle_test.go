@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -123,7 +124,13 @@ func runHelmTemplate(t *testing.T, helm, home string, tc oracleCase) (string, st
 	return out.String(), errb.String(), code
 }
 
+// berthMu serialises in-process berth runs: urfave/cli writes its global
+// help flag while parsing, a data race between parallel runs.
+var berthMu sync.Mutex
+
 func runBerthTemplate(tc oracleCase) (string, string, int) {
+	berthMu.Lock()
+	defer berthMu.Unlock()
 	var out, errb bytes.Buffer
 	args := append([]string{"berth", "template"}, tc.args...)
 	code := Run(context.Background(), args, Build{}, strings.NewReader(tc.stdin), &out, &errb)
