@@ -16,11 +16,25 @@ import (
 // Limits on what a chart may hold. The sizes are Helm's; the entry cap is
 // berth's own guard against archives of millions of empty files, whose tar
 // headers cost memory and time without counting towards the size limits.
+// Unlike Helm, the limits cover a chart with all its nested .tgz subcharts
+// together, so archives nested in archives cannot multiply them.
 const (
 	MaxChartSize      = 100 << 20 // decompressed bytes of all files together
 	MaxFileSize       = 5 << 20   // decompressed bytes of one file
 	MaxArchiveEntries = 100_000
+	MaxChartDepth     = 32 // levels of charts/ nesting
 )
+
+// loadBudget is what is left of the limits while one chart tree loads.
+type loadBudget struct {
+	bytes   int64
+	entries int
+	depth   int
+}
+
+func newLoadBudget() *loadBudget {
+	return &loadBudget{bytes: MaxChartSize, entries: MaxArchiveEntries}
+}
 
 var (
 	utf8BOM       = []byte{0xEF, 0xBB, 0xBF}
@@ -45,16 +59,24 @@ func LoadArchiveFile(name string) (*Chart, error) {
 // writes. Like Helm, the first path component (the chart's directory name) is
 // dropped whatever it is, and .helmignore is not applied.
 func LoadArchive(r io.Reader) (*Chart, error) {
-	files, err := ReadArchiveFiles(r)
+	return loadArchive(r, newLoadBudget())
+}
+
+func loadArchive(r io.Reader, b *loadBudget) (*Chart, error) {
+	files, err := readArchiveFiles(r, b)
 	if err != nil {
 		return nil, err
 	}
-	return LoadFiles(files)
+	return loadFiles(files, b)
 }
 
 // ReadArchiveFiles unpacks a chart archive into memory, enforcing the size
 // limits and rejecting entries that would escape the chart's directory.
 func ReadArchiveFiles(r io.Reader) ([]*File, error) {
+	return readArchiveFiles(r, newLoadBudget())
+}
+
+func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("chart archive is not gzip: %w", err)
@@ -62,10 +84,8 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 	defer zr.Close()
 	tr := tar.NewReader(zr)
 	var (
-		files     []*File
-		seen      = map[string]bool{}
-		remaining = int64(MaxChartSize)
-		entries   int
+		files []*File
+		seen  = map[string]bool{}
 	)
 	for {
 		hdr, err := tr.Next()
@@ -75,7 +95,7 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read chart archive: %w", err)
 		}
-		if entries++; entries > MaxArchiveEntries {
+		if b.entries--; b.entries < 0 {
 			return nil, fmt.Errorf("chart archive has more than %d entries", MaxArchiveEntries)
 		}
 		switch hdr.Typeflag {
@@ -96,7 +116,7 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 		if hdr.Size > MaxFileSize {
 			return nil, fmt.Errorf("chart file %q is larger than the maximum file size %d", hdr.Name, MaxFileSize)
 		}
-		if hdr.Size > remaining {
+		if hdr.Size > b.bytes {
 			return nil, fmt.Errorf("decompressed chart is larger than the maximum size %d", MaxChartSize)
 		}
 		data, err := io.ReadAll(io.LimitReader(tr, hdr.Size))
@@ -109,7 +129,7 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 		if int64(len(data)) < hdr.Size {
 			return nil, fmt.Errorf("chart archive entry %q is truncated", hdr.Name)
 		}
-		remaining -= hdr.Size
+		b.bytes -= hdr.Size
 		files = append(files, &File{Name: name, Data: bytes.TrimPrefix(data, utf8BOM), ModTime: hdr.ModTime})
 	}
 	if len(files) == 0 {

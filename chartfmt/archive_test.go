@@ -103,6 +103,50 @@ func TestLoadArchiveGzipBomb(t *testing.T) {
 	}
 }
 
+// TestLoadArchiveNestedBomb: .tgz subcharts share the parent's limits, so
+// 30 small nested archives of 4 MiB each cannot add up to 120 MiB.
+func TestLoadArchiveNestedBomb(t *testing.T) {
+	zeros := strings.Repeat("\x00", 4<<20)
+	entries := []entry{chartEntry}
+	for i := 0; i < 30; i++ {
+		name := fmt.Sprintf("s%02d", i)
+		sub := makeTgz(t, entry{name: name + "/Chart.yaml", data: "apiVersion: v2\nname: " + name + "\nversion: 1.0.0\n"},
+			entry{name: name + "/files/zero", data: zeros})
+		entries = append(entries, entry{name: "demo/charts/" + name + ".tgz", data: string(sub)})
+	}
+	data := makeTgz(t, entries...)
+	if len(data) > 2<<20 {
+		t.Fatalf("nested bomb is %d bytes", len(data))
+	}
+	_, err := LoadArchive(bytes.NewReader(data))
+	if err == nil || !strings.Contains(err.Error(), "decompressed chart is larger than the maximum size") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// TestLoadArchiveDepthLimit: subcharts nested deeper than MaxChartDepth
+// are refused instead of recursing without end.
+func TestLoadArchiveDepthLimit(t *testing.T) {
+	chart := func(name string) entry {
+		return entry{name: name + "/Chart.yaml", data: "apiVersion: v2\nname: " + name + "\nversion: 1.0.0\n"}
+	}
+	nest := func(levels int) []byte {
+		data := makeTgz(t, chart("l0"))
+		for i := 1; i <= levels; i++ {
+			name := fmt.Sprintf("l%d", i)
+			data = makeTgz(t, chart(name), entry{name: name + "/charts/sub.tgz", data: string(data)})
+		}
+		return data
+	}
+	if _, err := LoadArchive(bytes.NewReader(nest(MaxChartDepth))); err != nil {
+		t.Fatalf("%d levels: %v", MaxChartDepth, err)
+	}
+	_, err := LoadArchive(bytes.NewReader(nest(MaxChartDepth + 1)))
+	if err == nil || !strings.Contains(err.Error(), "nested more than 32 levels deep") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
 func TestLoadArchiveEntryLimit(t *testing.T) {
 	entries := []entry{chartEntry}
 	for i := 0; i < 20000; i++ {

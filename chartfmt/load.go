@@ -41,6 +41,15 @@ func Load(name string) (*Chart, error) {
 // metadata. Templates and Files come out in walk order (path segments
 // compared lexically), subcharts sorted by name.
 func LoadFiles(files []*File) (*Chart, error) {
+	b := newLoadBudget()
+	for _, f := range files {
+		b.bytes -= int64(len(f.Data))
+		b.entries--
+	}
+	return loadFiles(files, b)
+}
+
+func loadFiles(files []*File, b *loadBudget) (*Chart, error) {
 	c := &Chart{Values: map[string]any{}}
 	subFiles := map[string][]*File{}
 	if err := loadMetadata(c, files); err != nil {
@@ -56,7 +65,7 @@ func LoadFiles(files []*File) (*Chart, error) {
 	}
 	sortFiles(c.Templates)
 	sortFiles(c.Files)
-	subs, err := loadSubcharts(subFiles)
+	subs, err := loadSubcharts(subFiles, b)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
 	}
@@ -151,7 +160,13 @@ func parseValuesFile(data []byte) (map[string]any, error) {
 
 // loadSubcharts loads every entry of charts/ (grouped by its first path
 // component) and returns them sorted by chart name, then version, then entry.
-func loadSubcharts(subFiles map[string][]*File) ([]*Chart, error) {
+func loadSubcharts(subFiles map[string][]*File, b *loadBudget) ([]*Chart, error) {
+	if len(subFiles) > 0 {
+		if b.depth++; b.depth > MaxChartDepth {
+			return nil, fmt.Errorf("charts are nested more than %d levels deep", MaxChartDepth)
+		}
+		defer func() { b.depth-- }()
+	}
 	entries := make([]string, 0, len(subFiles))
 	for n := range subFiles {
 		entries = append(entries, n)
@@ -166,7 +181,7 @@ func loadSubcharts(subFiles map[string][]*File) ([]*Chart, error) {
 		if strings.IndexAny(n, "_.") == 0 {
 			continue // Helm skips _foo and .foo
 		}
-		sc, err := loadSubchart(n, subFiles[n])
+		sc, err := loadSubchart(n, subFiles[n], b)
 		if err != nil {
 			return nil, fmt.Errorf("subchart %s%s: %w", ChartsDir, n, err)
 		}
@@ -189,12 +204,12 @@ func loadSubcharts(subFiles map[string][]*File) ([]*Chart, error) {
 	return out, nil
 }
 
-func loadSubchart(entry string, files []*File) (*Chart, error) {
+func loadSubchart(entry string, files []*File, b *loadBudget) (*Chart, error) {
 	if path.Ext(entry) == ".tgz" {
 		if len(files) != 1 || files[0].Name != entry {
 			return nil, fmt.Errorf("expected a .tgz file, found a directory")
 		}
-		return LoadArchive(bytes.NewReader(files[0].Data))
+		return loadArchive(bytes.NewReader(files[0].Data), b)
 	}
 	inner := make([]*File, 0, len(files))
 	for _, f := range files {
@@ -204,7 +219,7 @@ func loadSubchart(entry string, files []*File) (*Chart, error) {
 		}
 		inner = append(inner, &File{Name: rest, Data: f.Data, ModTime: f.ModTime})
 	}
-	return LoadFiles(inner)
+	return loadFiles(inner, b)
 }
 
 // sortFiles orders files as a lexical directory walk visits them: path
