@@ -131,6 +131,8 @@ func TestLoginLogoutAndCredentialStores(t *testing.T) {
 	}
 }
 
+// TestServe runs `registry serve` with htpasswd and TLS; berth and helm
+// (the oracle, through --ca-file) both use it.
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	hash, _ := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
@@ -138,11 +140,13 @@ func TestServe(t *testing.T) {
 	if err := os.WriteFile(htpasswd, []byte("dev:"+string(hash)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	cert := registrytest.NewServerCert(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, ServeOptions{Addr: "127.0.0.1:0", Dir: filepath.Join(dir, "data"), Htpasswd: htpasswd}, func(a string) { addrc <- a })
+		done <- Serve(ctx, ServeOptions{Addr: "127.0.0.1:0", Dir: filepath.Join(dir, "data"), Htpasswd: htpasswd,
+			TLSCert: cert.CertFile, TLSKey: cert.KeyFile}, func(a string) { addrc <- a })
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -160,7 +164,7 @@ func TestServe(t *testing.T) {
 	}
 	h := newOracle(t)
 	tgz := h.packageChart("podinfo")
-	c, _ := NewClient(Options{PlainHTTP: true, Username: "dev", Password: "s3cret", CacheDir: t.TempDir()})
+	c, _ := NewClient(Options{CAFile: cert.CAFile, Username: "dev", Password: "s3cret", CacheDir: t.TempDir()})
 	res, err := c.Push(ctx, tgz, "oci://"+addr+"/charts", PushOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +173,13 @@ func TestServe(t *testing.T) {
 	if err != nil || !bytes.Equal(got.Chart, tgz) {
 		t.Fatalf("pull from registry serve: %v", err)
 	}
-	bad, _ := NewClient(Options{PlainHTTP: true, Username: "dev", Password: "nope", CacheDir: t.TempDir()})
+	h.run("s3cret", "registry", "login", addr, "-u", "dev", "--password-stdin", "--ca-file", cert.CAFile)
+	dest := t.TempDir()
+	h.run("", "pull", "oci://"+addr+"/charts/podinfo", "--version", res.Version, "-d", dest, "--ca-file", cert.CAFile)
+	if b, _ := os.ReadFile(filepath.Join(dest, "podinfo-"+res.Version+".tgz")); !bytes.Equal(b, tgz) {
+		t.Fatal("helm pulled different bytes from registry serve")
+	}
+	bad, _ := NewClient(Options{CAFile: cert.CAFile, Username: "dev", Password: "nope", CacheDir: t.TempDir()})
 	if _, err := bad.Pull(ctx, res.Pinned, PullOptions{}); err == nil {
 		t.Fatal("wrong password accepted")
 	}
