@@ -60,71 +60,91 @@ func (c *Client) Pull(ctx context.Context, ref string, opts PullOptions) (*PullR
 	return out, nil
 }
 
+// pullSession collects verified content during one pull, to be cached only
+// once all of it verified.
+type pullSession struct {
+	c       *Client
+	repo    *remote.Repository
+	fetched map[digest.Digest][]byte
+	cached  bool // nothing had to be downloaded
+}
+
 func (c *Client) pullDigest(ctx context.Context, repo *remote.Repository, res resolved) (*PullResult, error) {
-	toCache := map[digest.Digest][]byte{}
-	cached := true
-	fetchM := func(d digest.Digest) ([]byte, string, error) {
-		if !c.cache.Has(d) {
-			cached = false
-		}
-		b, mt, err := c.fetchManifest(ctx, repo, d)
-		if err == nil {
-			toCache[d] = b
-		}
-		return b, mt, err
-	}
-	mb, mt, err := fetchM(res.digest)
+	s := &pullSession{c: c, repo: repo, fetched: map[digest.Digest][]byte{}, cached: true}
+	m, err := s.chartManifest(ctx, res.digest)
 	if err != nil {
 		return nil, err
 	}
-	if mt == ocispec.MediaTypeImageIndex {
-		d, err := c.chartInIndex(mb, fetchM)
-		if err != nil {
-			return nil, err
-		}
-		if mb, _, err = fetchM(d); err != nil {
-			return nil, err
-		}
-	}
-	var m ocispec.Manifest
-	if err := json.Unmarshal(mb, &m); err != nil {
-		return nil, fmt.Errorf("manifest: %w", err)
-	}
-	out := &PullResult{Ref: res.ref.WithDigest(res.digest.String()), Digest: res.digest.String()}
 	chartDesc, provDesc, warn, err := chartLayers(m)
 	if err != nil {
 		return nil, err
 	}
-	out.Warnings = warn
-	for _, d := range append([]ocispec.Descriptor{m.Config, chartDesc}, provDesc...) {
-		if !c.cache.Has(d.Digest) {
-			cached = false
-		}
-		b, err := c.fetchBlob(ctx, repo, d)
-		if err != nil {
+	out := &PullResult{Ref: res.ref.WithDigest(res.digest.String()), Digest: res.digest.String(), Warnings: warn}
+	config, err := s.blob(ctx, m.Config)
+	if err != nil {
+		return nil, err
+	}
+	out.Metadata = new(chartfmt.Metadata)
+	if err := json.Unmarshal(config, out.Metadata); err != nil {
+		return nil, fmt.Errorf("chart config %s: %w", m.Config.Digest, err)
+	}
+	if out.Chart, err = s.blob(ctx, chartDesc); err != nil {
+		return nil, err
+	}
+	for _, d := range provDesc {
+		if out.Prov, err = s.blob(ctx, d); err != nil {
 			return nil, err
-		}
-		toCache[d.Digest] = b
-		switch d.Digest {
-		case m.Config.Digest:
-			out.Metadata = new(chartfmt.Metadata)
-			if err := json.Unmarshal(b, out.Metadata); err != nil {
-				return nil, fmt.Errorf("chart config %s: %w", d.Digest, err)
-			}
-		case chartDesc.Digest:
-			out.Chart = b
-		default:
-			out.Prov = b
 		}
 	}
 	// Everything verified: only now does it enter the cache.
-	for d, b := range toCache {
+	for d, b := range s.fetched {
 		if err := c.cache.Put(d, b); err != nil {
 			return nil, err
 		}
 	}
-	out.Cached = cached
+	out.Cached = s.cached
 	return out, nil
+}
+
+// chartManifest fetches the manifest d, following an image index to the
+// chart manifest it holds.
+func (s *pullSession) chartManifest(ctx context.Context, d digest.Digest) (ocispec.Manifest, error) {
+	var m ocispec.Manifest
+	mb, mt, err := s.manifest(ctx, d)
+	if err != nil {
+		return m, err
+	}
+	if mt == ocispec.MediaTypeImageIndex {
+		inner, err := s.c.chartInIndex(mb, func(d digest.Digest) ([]byte, string, error) { return s.manifest(ctx, d) })
+		if err != nil {
+			return m, err
+		}
+		if mb, _, err = s.manifest(ctx, inner); err != nil {
+			return m, err
+		}
+	}
+	if err := json.Unmarshal(mb, &m); err != nil {
+		return m, fmt.Errorf("manifest: %w", err)
+	}
+	return m, nil
+}
+
+func (s *pullSession) manifest(ctx context.Context, d digest.Digest) ([]byte, string, error) {
+	s.cached = s.cached && s.c.cache.Has(d)
+	b, mt, err := s.c.fetchManifest(ctx, s.repo, d)
+	if err == nil {
+		s.fetched[d] = b
+	}
+	return b, mt, err
+}
+
+func (s *pullSession) blob(ctx context.Context, desc ocispec.Descriptor) ([]byte, error) {
+	s.cached = s.cached && s.c.cache.Has(desc.Digest)
+	b, err := s.c.fetchBlob(ctx, s.repo, desc)
+	if err == nil {
+		s.fetched[desc.Digest] = b
+	}
+	return b, err
 }
 
 // chartLayers finds the chart layer (current or legacy type) and at most one

@@ -69,22 +69,7 @@ func Start(t testing.TB, opts ...Option) *Registry {
 	}
 	r.setCredentials(o.bearer)
 
-	var handler http.Handler
-	var err error
-	switch {
-	case o.memory:
-		handler = memoryHandler(r.Users, o.htpasswd, o.verbose)
-	case o.bearer:
-		ts := startTokenServer(t, r, o.tokenTTL)
-		handler, err = newDistribution(t.Context(), distConfig{root: r.Dir, token: ts})
-	case o.htpasswd:
-		var path string
-		if path, err = writeHtpasswd(dir, r.Users); err == nil {
-			handler, err = newDistribution(t.Context(), distConfig{root: r.Dir, htpasswd: path})
-		}
-	default:
-		handler, err = newDistribution(t.Context(), distConfig{root: r.Dir})
-	}
+	handler, err := r.handler(t, o, dir)
 	if err != nil {
 		t.Fatalf("registrytest: %v", err)
 	}
@@ -93,6 +78,24 @@ func Start(t testing.TB, opts ...Option) *Registry {
 	r.URL = srv.URL
 	r.Host = srv.Listener.Addr().String()
 	return r
+}
+
+// handler builds the registry implementation the options ask for.
+func (r *Registry) handler(t testing.TB, o options, dir string) (http.Handler, error) {
+	switch {
+	case o.memory:
+		return memoryHandler(r.Users, o.htpasswd, o.verbose), nil
+	case o.bearer:
+		ts := startTokenServer(t, r, o.tokenTTL)
+		return newDistribution(t.Context(), distConfig{root: r.Dir, token: ts})
+	case o.htpasswd:
+		path, err := writeHtpasswd(dir, r.Users)
+		if err != nil {
+			return nil, err
+		}
+		return newDistribution(t.Context(), distConfig{root: r.Dir, htpasswd: path})
+	}
+	return newDistribution(t.Context(), distConfig{root: r.Dir})
 }
 
 // serve starts handler on a free 127.0.0.1 port with r's TLS settings.
