@@ -120,7 +120,8 @@ func (l *linter) documents(root string, r *Rendered, suffix string) {
 			continue
 		}
 		if m.Kind == "" || m.APIVersion == "" {
-			l.add(LintError, file, 1, "rendered document has no apiVersion or kind%s", suffix)
+			// Helm's lint lets this pass; the API server would refuse it.
+			l.add(LintWarning, file, 1, "rendered document has no apiVersion or kind%s", suffix)
 			continue
 		}
 		if msg := invalidObjectName(m.Kind, m.Name); msg != "" {
