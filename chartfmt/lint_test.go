@@ -3,6 +3,7 @@ package chartfmt
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,21 @@ func TestLintSharedChartsLikeHelm(t *testing.T) {
 			}
 		})
 	}
+}
+
+var (
+	helmTemplateLoc = regexp.MustCompile(`\(lc/(templates/[^:)]+):(\d+)`)
+	helmYAMLLoc     = regexp.MustCompile(`\] (templates/\S+): unable to parse YAML: .*?line (\d+)`)
+)
+
+// helmLintLocation extracts "templates/x.yaml:N" from helm lint's output.
+func helmLintLocation(out string) string {
+	for _, re := range []*regexp.Regexp{helmTemplateLoc, helmYAMLLoc} {
+		if m := re.FindStringSubmatch(out); m != nil {
+			return m[1] + ":" + m[2]
+		}
+	}
+	return ""
 }
 
 func lintText(r *LintResult) string {
@@ -88,7 +104,7 @@ func TestLintBrokenCharts(t *testing.T) {
 				files[k] = v
 			}
 			writeTree(t, dir, files)
-			_, helmErr := runHelm(t, "lint", dir)
+			helmOut, helmErr := runHelm(t, "lint", dir)
 			if (helmErr == nil) != tc.helmPasses {
 				t.Errorf("helm lint error = %v", helmErr)
 			}
@@ -103,6 +119,10 @@ func TestLintBrokenCharts(t *testing.T) {
 			}
 			if !strings.Contains(text, sev+tc.want) || res.Failed(false) != (sev == "[ERROR] ") {
 				t.Errorf("berth lint:\n%s\nwant %s%s\nhelm: %v", text, sev, tc.want, helmErr)
+			}
+			// Where helm names a template line, berth names the same one.
+			if loc := helmLintLocation(helmOut); loc != "" && !strings.Contains(text, "] "+loc+":") {
+				t.Errorf("helm locates the problem at %s; berth said:\n%s", loc, text)
 			}
 		})
 	}
