@@ -72,6 +72,16 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			searchCommand(),
 			registryCommand(),
 			dependencyCommand(),
+			installCommand(),
+			upgradeCommand(),
+			rollbackCommand(),
+			uninstallCommand(),
+			historyCommand(),
+			statusCommand(),
+			listCommand(),
+			getCommand(),
+			testCommand(),
+			recoverCommand(),
 		},
 	}
 	return app

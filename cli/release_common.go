@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+	"golang.org/x/term"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/deployer"
+	"github.com/berth-dev/berth/oci"
+)
+
+// Release flags, spelled as Helm spells them.
+const (
+	flagWait          = "wait"
+	flagWaitForJobs   = "wait-for-jobs"
+	flagTimeout       = "timeout"
+	flagAtomic        = "atomic"
+	flagCleanupOnFail = "cleanup-on-fail"
+	flagDryRun        = "dry-run"
+	flagDescription   = "description"
+	flagHistoryMax    = "history-max"
+	flagRevision      = "revision"
+	flagLabels        = "labels"
+	flagTakeOwnership = "take-ownership"
+)
+
+// kubeTarget is a cluster connection and the namespace of the release.
+type kubeTarget struct {
+	config    *rest.Config
+	namespace string
+}
+
+// kubeConfig resolves --kubeconfig, --kube-context and -n like kubectl:
+// without -n, the context's namespace, else "default".
+func kubeConfig(c *ucli.Context) (kubeTarget, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	overrides := &clientcmd.ConfigOverrides{}
+	for _, ctx := range c.Lineage() {
+		if p := ctx.String(flagKubeconfig); p != "" && rules.ExplicitPath == "" {
+			rules.ExplicitPath = p
+		}
+		if k := ctx.String(flagKubeContext); k != "" && overrides.CurrentContext == "" {
+			overrides.CurrentContext = k
+		}
+	}
+	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
+	cfg, err := cc.ClientConfig()
+	if err != nil {
+		return kubeTarget{}, fmt.Errorf("kubernetes cluster unreachable: %w", err)
+	}
+	ns := ""
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet(flagNamespace) {
+			ns = ctx.String(flagNamespace)
+			break
+		}
+	}
+	if ns == "" {
+		ns = os.Getenv("HELM_NAMESPACE")
+	}
+	if ns == "" {
+		if ns, _, err = cc.Namespace(); err != nil || ns == "" {
+			ns = "default"
+		}
+	}
+	return kubeTarget{config: cfg, namespace: ns}, nil
+}
+
+// connect returns a Deployer whose progress goes to stderr, and the namespace.
+func connect(c *ucli.Context) (*deployer.Deployer, string, error) {
+	kt, err := kubeConfig(c)
+	if err != nil {
+		return nil, "", err
+	}
+	d, err := deployer.New(kt.config)
+	if err != nil {
+		return nil, "", err
+	}
+	d.Progress = progressPrinter(c)
+	return d, kt.namespace, nil
+}
+
+// loadChartRef loads CHART: a directory, a .tgz, or oci://… through the
+// registry client (--version takes a tag, range or digest).
+func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
+	if !strings.HasPrefix(ref, "oci://") {
+		return chartfmt.Load(ref)
+	}
+	client, err := registryClient(c)
+	if err != nil {
+		return nil, err
+	}
+	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)})
+	if err != nil {
+		return nil, err
+	}
+	return chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+}
+
+// chartSource renders for the cluster's version with `lookup` answered live.
+func chartSource(d *deployer.Deployer, ch *chartfmt.Chart) (deployer.Source, error) {
+	kv, err := d.Kube.ServerVersion()
+	if err != nil {
+		return deployer.Source{}, err
+	}
+	return deployer.ChartSource(ch, kv, d.Kube), nil
+}
+
+// progressPrinter shows live progress on a terminal (one rewritten line)
+// and plain lines otherwise; only wait rounds that change are printed.
+func progressPrinter(c *ucli.Context) func(deployer.Event) {
+	w := c.App.ErrWriter
+	f, isFile := w.(*os.File)
+	tty := isFile && term.IsTerminal(int(f.Fd()))
+	last := ""
+	return func(e deployer.Event) {
+		line := e.Message
+		if len(e.Pending) > 0 {
+			var parts []string
+			for _, p := range e.Pending {
+				parts = append(parts, p.Object+" ("+p.Reason+")")
+			}
+			line = fmt.Sprintf("waiting for %d: %s", len(e.Pending), strings.Join(parts, ", "))
+		} else if e.Phase == "wait" {
+			line = "all resources ready"
+		}
+		if line == last {
+			return
+		}
+		last = line
+		if tty {
+			fmt.Fprintf(w, "\r\033[K%s", line)
+			if e.Phase == "wait" && len(e.Pending) == 0 {
+				fmt.Fprintln(w)
+			}
+			return
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func waitFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.BoolFlag{Name: flagWait, Usage: "wait until all resources are ready (custom resources with a Ready condition included)"},
+		&ucli.BoolFlag{Name: flagWaitForJobs, Usage: "with --wait, also wait for Jobs to complete"},
+		&ucli.DurationFlag{Name: flagTimeout, Value: 5 * time.Minute, Usage: "time to wait for any individual Kubernetes operation (like Jobs for hooks)"},
+	}
+}
+
+func waitOptions(c *ucli.Context) deployer.WaitOptions {
+	return deployer.WaitOptions{Wait: c.Bool(flagWait), WaitForJobs: c.Bool(flagWaitForJobs), Timeout: c.Duration(flagTimeout)}
+}
+
+func dryRunFlag() ucli.Flag {
+	return &ucli.StringFlag{Name: flagDryRun, Usage: `simulate the operation: "client" (render and validate only) or "server" (also server-side dry run)`}
+}
+
+func dryRunMode(c *ucli.Context) (deployer.DryRun, error) {
+	switch v := c.String(flagDryRun); v {
+	case "", "none", "false":
+		return deployer.DryRunNone, nil
+	case "client", "true":
+		return deployer.DryRunClient, nil
+	case "server":
+		return deployer.DryRunServer, nil
+	default:
+		return "", fmt.Errorf(`invalid --dry-run %q: use "client" or "server"`, v)
+	}
+}
+
+func labelsFlag() ucli.Flag {
+	return &ucli.StringSliceFlag{Name: flagLabels, Aliases: []string{"l"}, Usage: "labels added to the release metadata (key=value, comma separated)"}
+}
+
+func labelsOf(c *ucli.Context) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range c.StringSlice(flagLabels) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("invalid label %q: want key=value", kv)
+		}
+		out[k] = v
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+func namespaceFlag() ucli.Flag {
+	return &ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request"}
+}
+
+// argsN reads exactly n..m positional arguments (flags may follow them).
+func argsN(c *ucli.Context, min, max int, usage string) ([]string, error) {
+	args, err := positionalArgs(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) < min || len(args) > max {
+		return nil, fmt.Errorf("%q requires %s\n\nUsage:  berth %s", "berth "+c.Command.Name, argCount(min, max), usage)
+	}
+	return args, nil
+}
+
+func argCount(min, max int) string {
+	if max > 100 {
+		return fmt.Sprintf("at least %d argument(s)", min)
+	}
+	if min == max {
+		return fmt.Sprintf("exactly %d argument(s)", min)
+	}
+	return fmt.Sprintf("%d to %d arguments", min, max)
+}

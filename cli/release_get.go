@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+	"sigs.k8s.io/yaml"
+
+	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/deployer"
+)
+
+func getCommand() *ucli.Command {
+	sub := func(name, usage string, extra []ucli.Flag, show func(*ucli.Context, *deployer.Release) error) *ucli.Command {
+		flags := append([]ucli.Flag{namespaceFlag(),
+			&ucli.IntFlag{Name: flagRevision, Usage: "get the named release with revision"}}, extra...)
+		return &ucli.Command{Name: name, Usage: usage, ArgsUsage: "NAME", Flags: flags,
+			Action: func(c *ucli.Context) error { return runGet(c, show) }}
+	}
+	return &ucli.Command{
+		Name:     "get",
+		Usage:    "download extended information of a named release",
+		Category: groupRelease,
+		Subcommands: []*ucli.Command{
+			sub("values", "download the values file for a named release", []ucli.Flag{outputFlag(),
+				&ucli.BoolFlag{Name: flagAll, Aliases: []string{"a"}, Usage: "dump all (computed) values"}}, showValues),
+			sub("manifest", "download the manifest for a named release", nil, func(c *ucli.Context, r *deployer.Release) error {
+				_, err := io.WriteString(c.App.Writer, r.Manifest)
+				return err
+			}),
+			sub("notes", "download the notes for a named release", nil, func(c *ucli.Context, r *deployer.Release) error {
+				return writeNotes(c.App.Writer, r)
+			}),
+			sub("hooks", "download all hooks for a named release", nil, func(c *ucli.Context, r *deployer.Release) error {
+				return writeHooks(c.App.Writer, r)
+			}),
+			sub("all", "download all information for a named release", nil, showAll),
+		},
+	}
+}
+
+func runGet(c *ucli.Context, show func(*ucli.Context, *deployer.Release) error) error {
+	args, err := argsN(c, 1, 1, "get "+c.Command.Name+" NAME [flags]")
+	if err != nil {
+		return err
+	}
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	r, err := d.Get(c.Context, deployer.Target{Name: args[0], Namespace: ns}, c.Int(flagRevision))
+	if err != nil {
+		return err
+	}
+	return show(c, r)
+}
+
+func releaseValues(r *deployer.Release, all bool) map[string]any {
+	vals := r.Config
+	if vals == nil {
+		vals = map[string]any{}
+	}
+	if all && r.Chart != nil {
+		vals = chartfmt.CoalesceTables(chartfmt.MergeTables(map[string]any{}, vals), r.Chart.Values)
+	}
+	return vals
+}
+
+func showValues(c *ucli.Context, r *deployer.Release) error {
+	all := c.Bool(flagAll)
+	vals := releaseValues(r, all)
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), vals); done {
+		return err
+	}
+	header := "USER-SUPPLIED VALUES:"
+	if all {
+		header = "COMPUTED VALUES:"
+	}
+	return writeYAML(c.App.Writer, header, vals)
+}
+
+func writeYAML(w io.Writer, header string, v map[string]any) error {
+	fmt.Fprintln(w, header)
+	if len(v) == 0 {
+		_, err := fmt.Fprintln(w, "null")
+		return err
+	}
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func writeNotes(w io.Writer, r *deployer.Release) error {
+	if r.Info == nil || r.Info.Notes == "" {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "NOTES:\n%s\n", strings.TrimRight(r.Info.Notes, "\n"))
+	return err
+}
+
+func writeHooks(w io.Writer, r *deployer.Release) error {
+	for _, h := range r.Hooks {
+		if _, err := fmt.Fprintf(w, "---\n# Source: %s\n%s\n", h.Path, h.Manifest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func showAll(c *ucli.Context, r *deployer.Release) error {
+	w := c.App.Writer
+	if err := printRelease(w, "table", r, nil); err != nil {
+		return err
+	}
+	if err := writeYAML(w, "USER-SUPPLIED VALUES:", releaseValues(r, false)); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nHOOKS:")
+	if err := writeHooks(w, r); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "MANIFEST:")
+	_, err := io.WriteString(w, r.Manifest)
+	return err
+}

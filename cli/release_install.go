@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/deployer"
+)
+
+const (
+	flagGenerateName    = "generate-name"
+	flagCreateNamespace = "create-namespace"
+	flagSkipCRDs        = "skip-crds"
+	flagReplace         = "replace"
+)
+
+// chartFlags are the flags that locate and configure a chart.
+func chartFlags() []ucli.Flag {
+	flags := []ucli.Flag{
+		&ucli.StringFlag{Name: flagVersion, Usage: "chart version: a tag, a semver range or an @sha256: digest (oci:// charts)"},
+		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"},
+	}
+	flags = append(flags, registryFlags()...)
+	return append(flags, valuesFlags()...)
+}
+
+func installCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		namespaceFlag(), outputFlag(), dryRunFlag(), labelsFlag(),
+		&ucli.BoolFlag{Name: flagGenerateName, Aliases: []string{"g"}, Usage: "generate the name (and omit the NAME parameter)"},
+		&ucli.BoolFlag{Name: flagCreateNamespace, Usage: "create the release namespace if not present"},
+		&ucli.BoolFlag{Name: flagAtomic, Usage: "uninstall the release if the install fails (implies --wait)"},
+		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "do not install CRDs from the chart's crds/ directory"},
+		&ucli.BoolFlag{Name: flagReplace, Usage: "re-use the name of an uninstalled or failed release"},
+		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
+		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+	}
+	flags = append(flags, waitFlags()...)
+	return &ucli.Command{
+		Name:      "install",
+		Usage:     "install a chart as a Helm-compatible release",
+		ArgsUsage: "[NAME] CHART",
+		Category:  groupRelease,
+		Flags:     append(flags, chartFlags()...),
+		Action:    runInstall,
+	}
+}
+
+func runInstall(c *ucli.Context) error {
+	args, err := argsN(c, 1, 2, "install [NAME] CHART [flags]")
+	if err != nil {
+		return err
+	}
+	name, ref, err := installArgs(c, args)
+	if err != nil {
+		return err
+	}
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	ch, err := loadChartRef(c, ref)
+	if err != nil {
+		return err
+	}
+	src, err := chartSource(d, ch)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = fmt.Sprintf("%s-%s", ch.Name(), strconv.FormatInt(time.Now().Unix(), 10))
+	}
+	opts, err := installOptions(c, deployer.Target{Name: name, Namespace: ns}, src)
+	if err != nil {
+		return err
+	}
+	res, err := d.Install(c.Context, opts)
+	if err != nil {
+		return fmt.Errorf("INSTALLATION FAILED: %w", err)
+	}
+	return printRelease(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
+}
+
+func installArgs(c *ucli.Context, args []string) (name, ref string, err error) {
+	gen := c.Bool(flagGenerateName)
+	switch {
+	case gen && len(args) == 1:
+		return "", args[0], nil
+	case gen:
+		return "", "", fmt.Errorf("with --generate-name give only CHART, got %v", args)
+	case len(args) == 1:
+		return "", "", fmt.Errorf("must either provide a name or specify --generate-name")
+	}
+	return args[0], args[1], nil
+}
+
+func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (deployer.InstallOptions, error) {
+	vals, err := valueOptions(c).Merge(c.Context)
+	if err != nil {
+		return deployer.InstallOptions{}, err
+	}
+	dry, err := dryRunMode(c)
+	if err != nil {
+		return deployer.InstallOptions{}, err
+	}
+	labels, err := labelsOf(c)
+	if err != nil {
+		return deployer.InstallOptions{}, err
+	}
+	return deployer.InstallOptions{
+		Target: t, Source: src, Values: vals,
+		CreateNamespace: c.Bool(flagCreateNamespace), TakeOwnership: c.Bool(flagTakeOwnership),
+		SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace), DryRun: dry,
+		Wait:    waitOptions(c),
+		Failure: deployer.FailureOptions{Atomic: c.Bool(flagAtomic)},
+		Record:  deployer.RecordOptions{Description: c.String(flagDescription), Labels: labels, MaxHistory: historyMax(c)},
+	}, nil
+}
+
+// historyMax is --history-max where the command has it, else Helm's 10.
+func historyMax(c *ucli.Context) int {
+	if c.IsSet(flagHistoryMax) {
+		return c.Int(flagHistoryMax)
+	}
+	return 10
+}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/deployer"
+)
+
+const (
+	flagAllNamespaces = "all-namespaces"
+	flagAll           = "all"
+	flagShort         = "short"
+)
+
+// statusFilters maps helm list's filter flags to statuses.
+var statusFilters = map[string][]deployer.Status{
+	"deployed":     {deployer.StatusDeployed},
+	"failed":       {deployer.StatusFailed},
+	"pending":      {deployer.StatusPendingInstall, deployer.StatusPendingUpgrade, deployer.StatusPendingRollback},
+	"superseded":   {deployer.StatusSuperseded},
+	"uninstalled":  {deployer.StatusUninstalled},
+	"uninstalling": {deployer.StatusUninstalling},
+}
+
+var statusFilterNames = []string{"deployed", "failed", "pending", "superseded", "uninstalled", "uninstalling"}
+
+// listEntry is one release of `list`, with helm's JSON names.
+type listEntry struct {
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+	Revision   string `json:"revision"`
+	Updated    string `json:"updated"`
+	Status     string `json:"status"`
+	Chart      string `json:"chart"`
+	AppVersion string `json:"app_version"`
+}
+
+func listCommand() *ucli.Command {
+	flags := []ucli.Flag{namespaceFlag(), outputFlag(),
+		&ucli.BoolFlag{Name: flagAllNamespaces, Aliases: []string{"A"}, Usage: "list releases across all namespaces"},
+		&ucli.BoolFlag{Name: flagAll, Aliases: []string{"a"}, Usage: "show all releases whatever their status"},
+		&ucli.BoolFlag{Name: flagShort, Aliases: []string{"q"}, Usage: "print release names only"},
+	}
+	for _, f := range statusFilterNames {
+		flags = append(flags, &ucli.BoolFlag{Name: f, Usage: "show " + f + " releases"})
+	}
+	return &ucli.Command{
+		Name:     "list",
+		Aliases:  []string{"ls"},
+		Usage:    "list releases (reads Secret labels; decodes only the releases it prints)",
+		Category: groupRelease,
+		Flags:    flags,
+		Action:   runList,
+	}
+}
+
+func runList(c *ucli.Context) error {
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	opts := deployer.ListOptions{Namespace: ns, AllNamespaces: c.Bool(flagAllNamespaces), All: c.Bool(flagAll)}
+	for f, sts := range statusFilters {
+		if c.Bool(f) {
+			opts.Statuses = append(opts.Statuses, sts...)
+		}
+	}
+	rels, err := d.List(c.Context, opts)
+	if err != nil {
+		return err
+	}
+	entries := make([]listEntry, 0, len(rels))
+	for _, r := range rels {
+		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: fmt.Sprint(r.Version),
+			Updated: r.Info.LastDeployed.Format(helmTime), Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion()})
+	}
+	if c.Bool(flagShort) {
+		for _, e := range entries {
+			fmt.Fprintln(c.App.Writer, e.Name)
+		}
+		return nil
+	}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
+		return err
+	}
+	tw := newTable(c.App.Writer)
+	fmt.Fprintln(tw, "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/deployer"
+)
+
+func rollbackCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		namespaceFlag(),
+		&ucli.BoolFlag{Name: flagDryRun, Usage: "simulate a rollback"},
+		&ucli.BoolFlag{Name: flagCleanupOnFail, Usage: "delete resources created by this rollback when it fails"},
+		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
+		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+	}
+	return &ucli.Command{
+		Name:      "rollback",
+		Usage:     "roll a release back to a previous revision (reverting live drift too)",
+		ArgsUsage: "NAME [REVISION]",
+		Category:  groupRelease,
+		Flags:     append(flags, waitFlags()...),
+		Action:    runRollback,
+	}
+}
+
+func runRollback(c *ucli.Context) error {
+	args, err := argsN(c, 1, 2, "rollback NAME [REVISION] [flags]")
+	if err != nil {
+		return err
+	}
+	rev := 0
+	if len(args) == 2 {
+		if rev, err = strconv.Atoi(args[1]); err != nil || rev < 0 {
+			return fmt.Errorf("invalid revision %q: want a positive number", args[1])
+		}
+	}
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	_, err = d.Rollback(c.Context, deployer.RollbackOptions{
+		Target: deployer.Target{Name: args[0], Namespace: ns}, Revision: rev, DryRun: c.Bool(flagDryRun),
+		Wait:    waitOptions(c),
+		Failure: deployer.FailureOptions{CleanupOnFail: c.Bool(flagCleanupOnFail)},
+		Record:  deployer.RecordOptions{Description: c.String(flagDescription), MaxHistory: historyMax(c)},
+	})
+	if err != nil {
+		return fmt.Errorf("rollback of %s failed: %w", args[0], err)
+	}
+	fmt.Fprintln(c.App.Writer, "Rollback was a success! Happy Helming!")
+	return nil
+}

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/deployer"
+)
+
+func testCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "test",
+		Usage:     "run a release's test hooks",
+		ArgsUsage: "NAME",
+		Category:  groupRelease,
+		Flags: []ucli.Flag{namespaceFlag(),
+			&ucli.DurationFlag{Name: flagTimeout, Value: 5 * time.Minute, Usage: "time to wait for the tests"}},
+		Action: runTest,
+	}
+}
+
+func runTest(c *ucli.Context) error {
+	args, err := argsN(c, 1, 1, "test NAME [flags]")
+	if err != nil {
+		return err
+	}
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	r, err := d.RunTests(c.Context, deployer.TestOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Timeout: c.Duration(flagTimeout)})
+	if r != nil {
+		_ = printRelease(c.App.Writer, "table", r, nil)
+		for _, h := range r.Hooks {
+			if h.LastRun.Phase != "" && len(h.Events) > 0 && h.Events[0] == deployer.TestEvent {
+				fmt.Fprintf(c.App.Writer, "TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:          %s\n",
+					h.Name, h.LastRun.StartedAt.Format(time.ANSIC), h.LastRun.CompletedAt.Format(time.ANSIC), h.LastRun.Phase)
+			}
+		}
+	}
+	return err
+}

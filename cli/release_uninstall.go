@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/deployer"
+)
+
+const flagKeepHistory = "keep-history"
+
+func uninstallCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		namespaceFlag(),
+		&ucli.BoolFlag{Name: flagKeepHistory, Usage: "keep the release history, marked uninstalled"},
+		&ucli.BoolFlag{Name: flagDryRun, Usage: "simulate an uninstall"},
+		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+	}
+	return &ucli.Command{
+		Name:      "uninstall",
+		Aliases:   []string{"delete", "un"},
+		Usage:     "uninstall releases: delete their resources (reverse install order) and history",
+		ArgsUsage: "NAME...",
+		Category:  groupRelease,
+		Flags:     append(flags, waitFlags()...),
+		Action:    runUninstall,
+	}
+}
+
+func runUninstall(c *ucli.Context) error {
+	args, err := argsN(c, 1, 1<<20, "uninstall NAME... [flags]")
+	if err != nil {
+		return err
+	}
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	for _, name := range args {
+		res, err := d.Uninstall(c.Context, deployer.UninstallOptions{
+			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory),
+			DryRun: c.Bool(flagDryRun), Wait: waitOptions(c), Description: c.String(flagDescription),
+		})
+		if err != nil {
+			return fmt.Errorf("uninstallation of %s failed: %w", name, err)
+		}
+		for _, e := range res.Changes.Entries {
+			if e.Action == deployer.ActionSkipped {
+				fmt.Fprintf(c.App.Writer, "These resources were kept due to the resource policy:\n[%s] %s\n", e.Kind, e.Name)
+			}
+		}
+		fmt.Fprintf(c.App.Writer, "release %q uninstalled\n", name)
+	}
+	return nil
+}

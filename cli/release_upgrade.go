@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/deployer"
+)
+
+const (
+	flagInstall     = "install"
+	flagReuseValues = "reuse-values"
+	flagResetValues = "reset-values"
+)
+
+func upgradeCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		namespaceFlag(), outputFlag(), dryRunFlag(), labelsFlag(),
+		&ucli.BoolFlag{Name: flagInstall, Aliases: []string{"i"}, Usage: "install the release if it does not exist"},
+		&ucli.BoolFlag{Name: flagReuseValues, Usage: "merge the given values over the last release's values"},
+		&ucli.BoolFlag{Name: flagResetValues, Usage: "use only the given values and the chart's defaults"},
+		&ucli.BoolFlag{Name: flagCreateNamespace, Usage: "with --install, create the release namespace if not present"},
+		&ucli.BoolFlag{Name: flagAtomic, Usage: "roll back to the last good revision if the upgrade fails (implies --wait)"},
+		&ucli.BoolFlag{Name: flagCleanupOnFail, Usage: "delete resources created by this upgrade when it fails"},
+		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "with --install, do not install CRDs"},
+		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
+		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
+	}
+	flags = append(flags, waitFlags()...)
+	return &ucli.Command{
+		Name:      "upgrade",
+		Usage:     "upgrade a release to a new chart or new values",
+		ArgsUsage: "NAME CHART",
+		Category:  groupRelease,
+		Flags:     append(flags, chartFlags()...),
+		Action:    runUpgrade,
+	}
+}
+
+func runUpgrade(c *ucli.Context) error {
+	args, err := argsN(c, 2, 2, "upgrade NAME CHART [flags]")
+	if err != nil {
+		return err
+	}
+	d, ns, err := connect(c)
+	if err != nil {
+		return err
+	}
+	ch, err := loadChartRef(c, args[1])
+	if err != nil {
+		return err
+	}
+	src, err := chartSource(d, ch)
+	if err != nil {
+		return err
+	}
+	in, err := installOptions(c, deployer.Target{Name: args[0], Namespace: ns}, src)
+	if err != nil {
+		return err
+	}
+	res, err := d.Upgrade(c.Context, deployer.UpgradeOptions{
+		Target: in.Target, Source: src, Values: in.Values,
+		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues),
+		Install: c.Bool(flagInstall), OnInstall: in, TakeOwnership: in.TakeOwnership, DryRun: in.DryRun,
+		Wait: in.Wait, Failure: deployer.FailureOptions{Atomic: in.Failure.Atomic, CleanupOnFail: c.Bool(flagCleanupOnFail)},
+		Record: in.Record,
+	})
+	if err != nil {
+		return fmt.Errorf("UPGRADE FAILED: %w", err)
+	}
+	if c.String(flagOutput) == "table" || c.String(flagOutput) == "" {
+		fmt.Fprintf(c.App.Writer, "Release %q has been upgraded. Happy Helming!\n", args[0])
+	}
+	return printRelease(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
+}
