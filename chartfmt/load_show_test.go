@@ -29,9 +29,7 @@ func TestShowLikeHelm(t *testing.T) {
 	for _, sub := range []string{"s", "e", "n"} {
 		dirs = append(dirs, filepath.Join(crdChart, "charts", sub))
 	}
-	for _, name := range sharedChartNames(t) {
-		dirs = append(dirs, filepath.Join(sharedChartsDir(t), name))
-	}
+	dirs = append(dirs, testChartDirs(t)...)
 	for _, dir := range dirs {
 		c, err := LoadDir(dir)
 		if err != nil {
