@@ -32,3 +32,20 @@ func TestParseReference(t *testing.T) {
 		t.Fatalf("formatting: %s %s %s", r, r.Pinned(), r.Name())
 	}
 }
+
+// FuzzParseReference: whatever parses formats back to itself.
+func FuzzParseReference(f *testing.F) {
+	for _, s := range []string{"oci://h/a", "oci://h:5000/ns/app:1.0.0+b", "oci://h/a@sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", "oci://[::1]:5000/a:b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseReference(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseReference(r.String())
+		if err != nil || again != r {
+			t.Fatalf("%q parsed to %+v, which formats to %q and parses to %+v (%v)", s, r, r.String(), again, err)
+		}
+	})
+}
