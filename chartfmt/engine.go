@@ -41,10 +41,14 @@ type renderable struct {
 }
 
 type engine struct {
-	ctx      context.Context
-	lookup   Lookuper
-	included map[string]int // include depth per name, shared by tpl clones
-	funcs    template.FuncMap
+	// strict makes missing keys errors (lint --strict); lint makes
+	// required and fail report through warn instead of failing (helm lint).
+	strict, lint bool
+	warn         func(string, ...any)
+	ctx          context.Context
+	lookup       Lookuper
+	included     map[string]int // include depth per name, shared by tpl clones
+	funcs        template.FuncMap
 	// current is the text of the template file being executed.
 	current string
 	// tplTrees caches parsed tpl texts that define nothing (see tplFunc).
@@ -59,7 +63,7 @@ func newEngine(ctx context.Context, lookup Lookuper) *engine {
 // order. The texts are parsed concurrently (parsing is pure); the trees are
 // then added in order, so later defines win exactly as in Helm.
 func (e *engine) parse(tpls map[string]renderable) (root *template.Template, keys []string, err error) {
-	root = template.New("gotpl").Option("missingkey=zero")
+	root = template.New("gotpl").Option(e.missingKey())
 	e.funcs = baseFuncMap()
 	e.bind(root, e.funcs)
 	keys = sortTemplateKeys(tpls)
@@ -135,20 +139,32 @@ func (e *engine) execute(root *template.Template, keys []string, tpls map[string
 	return out, nil
 }
 
+func (e *engine) missingKey() string {
+	if e.strict {
+		return "missingkey=error"
+	}
+	return "missingkey=zero"
+}
+
 // bind sets the functions that belong to one template set into funcs.
 func (e *engine) bind(t *template.Template, funcs template.FuncMap) {
 	funcs["include"] = e.includeFunc(t)
 	funcs["tpl"] = e.tplFunc(t)
 	funcs["required"] = func(msg string, val any) (any, error) {
-		if val == nil {
-			return val, errors.New(errStart + msg + errEnd)
+		if s, isStr := val.(string); val != nil && (!isStr || s != "") {
+			return val, nil
 		}
-		if s, ok := val.(string); ok && s == "" {
-			return val, errors.New(errStart + msg + errEnd)
+		if e.lint {
+			warnf(e.warn, "[INFO] Missing required value: %s", msg)
+			return "", nil
 		}
-		return val, nil
+		return val, errors.New(errStart + msg + errEnd)
 	}
 	funcs["fail"] = func(msg string) (string, error) {
+		if e.lint {
+			warnf(e.warn, "[INFO] Fail: %s", msg)
+			return "", nil
+		}
 		return "", errors.New(errStart + msg + errEnd)
 	}
 	funcs["lookup"] = func(apiVersion, kind, namespace, name string) (map[string]any, error) {
@@ -224,7 +240,7 @@ func (e *engine) tplClone(parent *template.Template, text string, data any) (str
 	if err != nil {
 		return "", fmt.Errorf("cannot clone template: %w", err)
 	}
-	t.Option("missingkey=zero")
+	t.Option(e.missingKey())
 	t.Funcs(template.FuncMap{"include": e.includeFunc(t), "tpl": e.tplFunc(t)})
 	t, err = t.New(parent.Name()).Parse(text)
 	if err != nil {

@@ -25,6 +25,10 @@ type RenderOptions struct {
 	SubchartNotes bool
 	// Lookup answers `lookup`; nil gives empty maps as `helm template` does.
 	Lookup Lookuper
+	// LintMode makes required and fail report through Warn instead of
+	// failing, as helm lint renders; Strict makes missing keys errors
+	// (helm lint --strict).
+	LintMode, Strict bool
 	// Warn receives Helm's non-fatal warnings (may be nil).
 	Warn func(format string, args ...any)
 }
@@ -123,6 +127,7 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 		schemaErr <- ValidateValues(c, vals, opts.Warn)
 	}()
 	e := newEngine(ctx, opts.Lookup)
+	e.lint, e.strict, e.warn = opts.LintMode, opts.Strict, opts.Warn
 	root, keys, parseErr := e.parse(tpls)
 	if err := <-schemaErr; err != nil {
 		return nil, err

@@ -2,18 +2,25 @@ package chartfmt
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/berth-dev/berth/tools"
 )
 
-// BenchmarkRender renders every shared chart the way `berth template`
-// does (load from disk, render, format) and, in the same run, times the
-// Helm v3.22.0 binary on the same chart and flags. Compare the ns/op of
-// <chart>/berth with <chart>/helm (helm includes its process start, as
-// a user sees it).
+// BenchmarkRender renders every shared chart with default values and, in the
+// same run, with the Helm v3.22.0 oracle on the same chart and flags:
+//
+//	<chart>/helm     `helm template` as a subprocess
+//	<chart>/berth    `berth template` as a subprocess (built from this tree)
+//	<chart>/library  chartfmt.Load + Render + TemplateOutput in process
+//
+// Subprocess runs report cpu-ms/op (user+sys) and maxrss-KB from rusage.
+// The ratio berth/helm of ns/op is the figure of BENCHMARKS.md.
 func BenchmarkRender(b *testing.B) {
 	dirs, err := filepath.Glob("/work/shared/charts/*/Chart.yaml")
 	if err != nil || len(dirs) == 0 {
@@ -23,11 +30,22 @@ func BenchmarkRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	berth := filepath.Join(b.TempDir(), "berth")
+	if out, err := exec.Command("go", "build", "-o", berth, "github.com/berth-dev/berth").CombinedOutput(); err != nil {
+		b.Fatalf("build berth: %v\n%s", err, out)
+	}
+	home := b.TempDir()
 	opts := RenderOptions{ReleaseName: "rel", Namespace: "ns", KubeVersion: "1.37.2"}
 	for _, cy := range dirs {
 		dir := filepath.Dir(cy)
 		name := filepath.Base(dir)
+		b.Run(name+"/helm", func(b *testing.B) {
+			benchProcess(b, home, helm, "template", "rel", dir, "-n", "ns", "--kube-version", "1.37.2")
+		})
 		b.Run(name+"/berth", func(b *testing.B) {
+			benchProcess(b, home, berth, "template", "-n", "ns", "--kube-version", "1.37.2", "rel", dir)
+		})
+		b.Run(name+"/library", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				ch, err := Load(dir)
@@ -43,14 +61,24 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
-		b.Run(name+"/helm", func(b *testing.B) {
-			for b.Loop() {
-				cmd := exec.Command(helm, "template", "rel", dir, "-n", "ns", "--kube-version", "1.37.2")
-				cmd.Env = []string{"HOME=" + b.TempDir(), "KUBECONFIG=/nonexistent"}
-				if out, err := cmd.CombinedOutput(); err != nil {
-					b.Fatalf("helm: %v\n%s", err, out)
-				}
-			}
-		})
 	}
+}
+
+func benchProcess(b *testing.B, home, bin string, args ...string) {
+	b.Helper()
+	var cpu time.Duration
+	var maxRSS int64
+	for b.Loop() {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"HOME=" + home, "KUBECONFIG=" + filepath.Join(home, "none"), "PATH=" + os.Getenv("PATH")}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v\n%s", bin, err, out)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			maxRSS = max(maxRSS, ru.Maxrss)
+		}
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(maxRSS), "maxrss-KB")
 }
