@@ -10,7 +10,7 @@ import (
 	yaml3 "go.yaml.in/yaml/v3"
 )
 
-// yamlNode is a mapping's value with the line of its key, for messages.
+// yamlField is a mapping's value with the line of its key, for messages.
 type yamlField struct {
 	line  int
 	value *yaml3.Node
@@ -56,16 +56,29 @@ func (l *linter) chartFile(f *File) {
 		l.add(LintError, ChartFileName, 1, "must be a YAML mapping")
 		return
 	}
-	fields := mappingFields(root)
-	str := func(key string) (string, int, bool) {
-		fl, ok := fields[key]
-		if !ok {
-			return "", 1, false
-		}
-		return fl.value.Value, fl.line, true
+	fields := chartFields(mappingFields(root))
+	l.identity(fields)
+	l.recommendations(fields)
+	l.maintainers(fields["maintainers"])
+	l.dependencyEntries(fields["dependencies"])
+}
+
+// chartFields are Chart.yaml's top-level keys.
+type chartFields map[string]yamlField
+
+// str returns a key's scalar value and line (line 1 when the key is absent).
+func (f chartFields) str(key string) (string, int, bool) {
+	fl, ok := f[key]
+	if !ok {
+		return "", 1, false
 	}
-	l.apiVersionField(str("apiVersion"))
-	if name, line, ok := str("name"); !ok || name == "" {
+	return fl.value.Value, fl.line, true
+}
+
+// identity checks what Helm requires to load the chart at all.
+func (l *linter) identity(fields chartFields) {
+	l.apiVersionField(fields.str("apiVersion"))
+	if name, line, ok := fields.str("name"); !ok || name == "" {
 		l.add(LintError, ChartFileName, line, "name is required")
 	} else if ValidateName(name) != nil {
 		l.add(LintError, ChartFileName, line, "chart name %q is invalid: it must not be a path", name)
@@ -75,23 +88,27 @@ func (l *linter) chartFile(f *File) {
 			l.add(LintError, ChartFileName, fl.line, "%s should be of type string but it's of type %s", key, goTypeOfTag(fl.value.Tag))
 		}
 	}
-	if v, line, ok := str("version"); !ok || v == "" {
+	if v, line, ok := fields.str("version"); !ok || v == "" {
 		l.add(LintError, ChartFileName, line, "version is required")
 	} else if !isSemver(v) {
 		l.add(LintError, ChartFileName, line, "version %q is not a valid SemVer", v)
 	}
-	l.typeField(str("type"))
-	if api, _, _ := str("apiVersion"); api == APIVersionV1 {
-		if t, line, ok := str("type"); ok && t != "" {
+	l.typeField(fields.str("type"))
+	if api, _, _ := fields.str("apiVersion"); api == APIVersionV1 {
+		if t, line, ok := fields.str("type"); ok && t != "" {
 			l.add(LintError, ChartFileName, line, "chart type is not valid in apiVersion 'v1'. It is valid in apiVersion 'v2'")
 		}
 	}
-	if kv, line, ok := str("kubeVersion"); ok && kv != "" {
+	if kv, line, ok := fields.str("kubeVersion"); ok && kv != "" {
 		if _, err := semver.NewConstraint(kv); err != nil {
 			l.add(LintError, ChartFileName, line, "kubeVersion %q is not a valid version range: %v", kv, err)
 		}
 	}
-	if icon, line, ok := str("icon"); !ok || icon == "" {
+}
+
+// recommendations checks the descriptive fields: icon, sources, deprecation.
+func (l *linter) recommendations(fields chartFields) {
+	if icon, line, ok := fields.str("icon"); !ok || icon == "" {
 		l.add(LintInfo, ChartFileName, 1, "icon is recommended")
 	} else if !validURL(icon) {
 		l.add(LintError, ChartFileName, line, "invalid icon URL '%s'", icon)
@@ -99,7 +116,6 @@ func (l *linter) chartFile(f *File) {
 	if fl, ok := fields["deprecated"]; ok && fl.value.Value == "true" {
 		l.add(LintWarning, ChartFileName, fl.line, "chart is deprecated")
 	}
-	l.maintainers(fields["maintainers"])
 	if fl, ok := fields["sources"]; ok {
 		for _, s := range fl.value.Content {
 			if !validURL(s.Value) {
@@ -107,7 +123,6 @@ func (l *linter) chartFile(f *File) {
 			}
 		}
 	}
-	l.dependencyEntries(fields["dependencies"])
 }
 
 func (l *linter) apiVersionField(v string, line int, ok bool) {
