@@ -163,25 +163,8 @@ func (a archiveWriter) chart(c *Chart, prefix string) error {
 		return err
 	}
 	base := path.Join(prefix, c.Name())
-	md := *c.Metadata
-	if md.APIVersion == APIVersionV1 {
-		md.Dependencies = nil // they live in requirements.yaml, kept in Files
-	}
-	chartYAML, err := yaml.Marshal(&md)
-	if err != nil {
-		return fmt.Errorf("serialise %s: %w", ChartFileName, err)
-	}
-	if err := a.file(base, ChartFileName, chartYAML); err != nil {
+	if err := a.meta(c, base); err != nil {
 		return err
-	}
-	if md.APIVersion == APIVersionV2 && c.Lock != nil {
-		lock, err := yaml.Marshal(c.Lock)
-		if err != nil {
-			return fmt.Errorf("serialise %s: %w", LockFileName, err)
-		}
-		if err := a.file(base, LockFileName, lock); err != nil {
-			return err
-		}
 	}
 	if c.RawValues != nil {
 		if err := a.file(base, ValuesFileName, c.RawValues); err != nil {
@@ -209,6 +192,31 @@ func (a archiveWriter) chart(c *Chart, prefix string) error {
 		}
 	}
 	return nil
+}
+
+// meta writes Chart.yaml and Chart.lock re-serialised as Helm does: keys
+// sorted, v1 dependencies left to requirements.yaml (kept in Files), and
+// the lock only for apiVersion v2.
+func (a archiveWriter) meta(c *Chart, base string) error {
+	md := *c.Metadata
+	if md.APIVersion == APIVersionV1 {
+		md.Dependencies = nil
+	}
+	chartYAML, err := yaml.Marshal(&md)
+	if err != nil {
+		return fmt.Errorf("serialise %s: %w", ChartFileName, err)
+	}
+	if err := a.file(base, ChartFileName, chartYAML); err != nil {
+		return err
+	}
+	if md.APIVersion != APIVersionV2 || c.Lock == nil {
+		return nil
+	}
+	lock, err := yaml.Marshal(c.Lock)
+	if err != nil {
+		return fmt.Errorf("serialise %s: %w", LockFileName, err)
+	}
+	return a.file(base, LockFileName, lock)
 }
 
 func (a archiveWriter) file(base, name string, data []byte) error {
