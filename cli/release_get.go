@@ -27,7 +27,7 @@ func getCommand() *ucli.Command {
 			sub("values", "download the values file for a named release", []ucli.Flag{outputFlag(),
 				&ucli.BoolFlag{Name: flagAll, Aliases: []string{"a"}, Usage: "dump all (computed) values"}}, showValues),
 			sub("manifest", "download the manifest for a named release", nil, func(c *ucli.Context, r *deployer.Release) error {
-				_, err := io.WriteString(c.App.Writer, r.Manifest)
+				_, err := fmt.Fprintln(c.App.Writer, r.Manifest) // helm ends with an empty line too
 				return err
 			}),
 			sub("notes", "download the notes for a named release", nil, func(c *ucli.Context, r *deployer.Release) error {

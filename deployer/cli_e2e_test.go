@@ -1,0 +1,193 @@
+package deployer_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/berth-dev/berth/cli"
+	"github.com/berth-dev/berth/testcluster"
+	"github.com/berth-dev/berth/tools"
+)
+
+// berth runs the CLI in-process against env's cluster.
+func berth(t *testing.T, env *testcluster.Env, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	full := append([]string{"berth", "--kubeconfig", env.Kubeconfig}, args...)
+	code := cli.Run(context.Background(), full, cli.Build{Version: "test"}, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func mustBerth(t *testing.T, env *testcluster.Env, args ...string) string {
+	t.Helper()
+	out, errOut, code := berth(t, env, args...)
+	if code != 0 {
+		t.Fatalf("berth %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func helm(t *testing.T, env *testcluster.Env, args ...string) string {
+	t.Helper()
+	bin, err := tools.Path("helm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	cmd := exec.Command(bin, append(args, "--kubeconfig", env.Kubeconfig)...)
+	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+home, "HELM_CONFIG_HOME="+home, "HELM_DATA_HOME="+home)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("helm %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func TestCLIReleaseLifecycle(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	chart := filepath.Join("testdata", "demo")
+	out := mustBerth(t, env, "install", "web", chart, "--set", "message=cli", "--wait", "--timeout", "1m")
+	if !strings.Contains(out, "STATUS: deployed") || !strings.Contains(out, "CHANGES: 3 created") || !strings.Contains(out, "demo web revision 1") {
+		t.Errorf("install output:\n%s", out)
+	}
+	mustBerth(t, env, "upgrade", "web", chart, "--reuse-values", "--set", "replicas=2", "--wait")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(mustBerth(t, env, "list", "-o", "json")), &list); err != nil {
+		t.Fatal(err)
+	}
+	var helmList []map[string]any
+	if err := json.Unmarshal([]byte(helm(t, env, "list", "-o", "json")), &helmList); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || len(helmList) != 1 {
+		t.Fatalf("berth list %v, helm list %v", list, helmList)
+	}
+	for _, k := range []string{"name", "namespace", "revision", "status", "chart", "app_version", "updated"} {
+		if list[0][k] != helmList[0][k] {
+			t.Errorf("list %s: berth %v, helm %v", k, list[0][k], helmList[0][k])
+		}
+	}
+	vals := mustBerth(t, env, "get", "values", "web", "-o", "json")
+	if got := strings.Join(strings.Fields(vals), ""); got != `{"message":"cli","replicas":2}` {
+		t.Errorf("get values = %s", vals)
+	}
+	if a, b := mustBerth(t, env, "get", "manifest", "web", "--revision", "1"), helm(t, env, "get", "manifest", "web", "--revision", "1"); a != b {
+		t.Errorf("get manifest differs from helm's:\n%s\n---\n%s", a, b)
+	}
+	mustBerth(t, env, "rollback", "web", "1", "--wait")
+	var hist []map[string]any
+	if err := json.Unmarshal([]byte(mustBerth(t, env, "history", "web", "-o", "json")), &hist); err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 3 || hist[2]["description"] != "Rollback to 1" || hist[2]["status"] != "deployed" {
+		t.Errorf("history = %v", hist)
+	}
+	status := mustBerth(t, env, "status", "web")
+	if !strings.Contains(status, "REVISION: 3") {
+		t.Errorf("status:\n%s", status)
+	}
+	_, errOut, code := berth(t, env, "status", "nope")
+	if code != 1 || !strings.Contains(errOut, `release "nope": release: not found`) {
+		t.Errorf("status of a missing release: exit %d %s", code, errOut)
+	}
+	_, errOut, code = berth(t, env, "install", strings.Repeat("x", 54), chart)
+	if code != 1 || !strings.Contains(errOut, "must be no more than 53 characters") {
+		t.Errorf("long name: exit %d %s", code, errOut)
+	}
+	mustBerth(t, env, "uninstall", "web")
+	if out := helm(t, env, "list", "-a", "-q"); strings.TrimSpace(out) != "" {
+		t.Errorf("helm list after berth uninstall: %q", out)
+	}
+}
+
+var (
+	buildOnce sync.Once
+	berthBin  string
+	buildErr  error
+)
+
+// berthBinary builds the berth command once per test binary.
+func berthBinary(t *testing.T) string {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "berth-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		berthBin = filepath.Join(dir, "berth")
+		out, err := exec.Command("go", "build", "-o", berthBin, "github.com/berth-dev/berth").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{err, string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return berthBin
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+// A berth process SIGKILLed mid-upgrade leaves the release pending; the
+// next upgrade says so and names `berth recover`, which frees it.
+func TestCLIRecoverAfterSIGKILL(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	bin := berthBinary(t)
+	chart := filepath.Join("testdata", "demo")
+	mustBerth(t, env, "install", "k", chart)
+	// The pre-upgrade Job can never be scheduled, so the upgrade hangs there.
+	cmd := exec.Command(bin, "--kubeconfig", env.Kubeconfig, "upgrade", "k", chart,
+		"--set", "hooks.enabled=true,hooks.failPreUpgrade=true", "--timeout", "5m")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stderr.String(), "running pre-upgrade hook") {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("upgrade never reached its hook: %s", stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	_, errOut, code := berth(t, env, "upgrade", "k", chart)
+	if code != 1 || !strings.Contains(errOut, "is pending-upgrade") || !strings.Contains(errOut, "berth recover k -n "+env.Namespace) {
+		t.Fatalf("upgrade of a pending release: exit %d\n%s", code, errOut)
+	}
+	out := mustBerth(t, env, "recover", "k")
+	if !strings.Contains(out, `release "k" revision 2 marked failed`) {
+		t.Errorf("recover output: %s", out)
+	}
+	mustBerth(t, env, "upgrade", "k", chart, "--set", "message=after", "--wait")
+	var hist []map[string]any
+	if err := json.Unmarshal([]byte(helm(t, env, "history", "k", "-o", "json")), &hist); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range hist {
+		got = append(got, h["status"].(string))
+	}
+	if strings.Join(got, ",") != "superseded,failed,deployed" {
+		t.Errorf("helm history statuses after recover: %v", got)
+	}
+}
