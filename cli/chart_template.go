@@ -19,6 +19,7 @@ const (
 	flagSkipTests   = "skip-tests"
 	flagIsUpgrade   = "is-upgrade"
 	flagNoHooks     = "no-hooks"
+	flagOutputDir   = "output-dir"
 )
 
 func templateCommand() *ucli.Command {
@@ -29,6 +30,7 @@ func templateCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagSkipTests, Usage: "skip tests from templated output"},
 		&ucli.BoolFlag{Name: flagIsUpgrade, Usage: "set .Release.IsUpgrade instead of .Release.IsInstall"},
 		&ucli.BoolFlag{Name: flagNoHooks, Usage: "prevent hooks from running during install"},
+		&ucli.StringFlag{Name: flagOutputDir, Usage: "writes the executed templates to files in output-dir instead of stdout"},
 	}
 	flags = append(flags, arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions")...)
 	flags = append(flags, arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates")...)
@@ -76,12 +78,25 @@ func runTemplate(c *ucli.Context) error {
 		}
 		return err
 	}
-	out, err := r.TemplateOutput(chartfmt.TemplateOutputOptions{
+	outOpts := chartfmt.TemplateOutputOptions{
 		IncludeCRDs: c.Bool(flagIncludeCRDs),
 		SkipTests:   c.Bool(flagSkipTests),
 		NoHooks:     c.Bool(flagNoHooks),
 		ShowOnly:    arrayValue(c, flagShowOnly),
-	})
+	}
+	if dir := c.String(flagOutputDir); dir != "" {
+		wrote, err := r.WriteTemplateFiles(dir, outOpts)
+		for _, p := range wrote {
+			fmt.Fprintf(c.App.Writer, "wrote %s\n", p)
+		}
+		if err != nil {
+			return err
+		}
+		// Helm then prints its (empty) manifest stream: one newline.
+		_, err = io.WriteString(c.App.Writer, "\n")
+		return err
+	}
+	out, err := r.TemplateOutput(outOpts)
 	if err != nil {
 		return err
 	}
