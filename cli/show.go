@@ -12,8 +12,8 @@ import (
 	"github.com/berth-dev/berth/oci"
 )
 
-// showCommand shows a chart's Chart.yaml, values.yaml or README from an OCI
-// registry (fetching only what it needs) or a local path.
+// showCommand prints what `helm show` prints, for a local chart or an
+// oci:// reference; `show chart` of a reference fetches only the config blob.
 func showCommand() *ucli.Command {
 	sub := func(name, usage string) *ucli.Command {
 		return &ucli.Command{
@@ -29,14 +29,15 @@ func showCommand() *ucli.Command {
 	}
 	return &ucli.Command{
 		Name:     "show",
+		Aliases:  []string{"inspect"},
 		Usage:    "show information of a chart",
 		Category: groupChart,
 		Subcommands: []*ucli.Command{
-			sub("chart", "show the chart's definition"),
-			sub("values", "show the chart's values"),
-			sub("readme", "show the chart's README"),
-			sub("crds", "show the chart's CRDs"),
-			sub("all", "show all information of the chart"),
+			sub(chartfmt.ShowAll, "show all information of the chart"),
+			sub(chartfmt.ShowChart, "show the chart's definition"),
+			sub(chartfmt.ShowValues, "show the chart's values"),
+			sub(chartfmt.ShowReadme, "show the chart's README"),
+			sub(chartfmt.ShowCRDs, "show the chart's CRDs"),
 		},
 	}
 }
@@ -49,12 +50,14 @@ func runShow(c *ucli.Context, what string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("\"berth show %s\" requires 1 argument\n\nUsage:  berth show %s CHART [flags]", what, what)
 	}
-	ref := args[0]
 	var out []byte
-	if strings.HasPrefix(ref, oci.Scheme) {
-		out, err = showRemote(c, ref, what)
+	if strings.HasPrefix(args[0], oci.Scheme) {
+		out, err = showRemote(c, args[0], what)
 	} else {
-		out, err = showLocal(ref, what)
+		var ch *chartfmt.Chart
+		if ch, err = chartfmt.Load(args[0]); err == nil {
+			out, err = chartfmt.Show(ch, what)
+		}
 	}
 	if err != nil {
 		return err
@@ -69,34 +72,21 @@ func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
 		return nil, err
 	}
 	opts := oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)}
-	switch what {
-	case chartfmt.ShowCRDs, chartfmt.ShowAll: // need the whole chart
-		res, err := client.Pull(c.Context, ref, opts)
-		if err != nil {
-			return nil, err
-		}
-		ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
-		if err != nil {
-			return nil, err
-		}
-		return chartfmt.Show(ch, what)
-	case "chart":
+	if what == chartfmt.ShowChart {
 		meta, err := client.ShowMetadata(c.Context, ref, opts)
 		if err != nil {
 			return nil, err
 		}
-		return yaml.Marshal(meta)
-	case "values":
-		return client.ShowFile(c.Context, ref, opts, "values.yaml")
+		b, err := yaml.Marshal(meta)
+		return append(b, '\n'), err
 	}
-	return client.ShowFile(c.Context, ref, opts, "README.md")
-}
-
-// showLocal prints what `helm show` prints for a chart directory or .tgz.
-func showLocal(path, what string) ([]byte, error) {
-	ch, err := chartfmt.Load(path)
+	p, err := client.Pull(c.Context, ref, opts)
 	if err != nil {
 		return nil, err
+	}
+	ch, err := chartfmt.LoadArchive(bytes.NewReader(p.Chart))
+	if err != nil {
+		return nil, fmt.Errorf("show %s: %w", p.Ref, err)
 	}
 	return chartfmt.Show(ch, what)
 }

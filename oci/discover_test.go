@@ -65,11 +65,13 @@ func TestVersionsSearchShow(t *testing.T) {
 	if p.BlobGETs() != 1 {
 		t.Fatalf("show chart made %d blob requests, want 1 (the config)", p.BlobGETs())
 	}
-	values, err := fresh.ShowFile(ctx, "oci://"+p.Registry.Host+"/charts/podinfo", PullOptions{Version: "1.9.0"}, "values.yaml")
-	dir, _ := chartsDir(t)
-	want, _ := os.ReadFile(filepath.Join(dir, "podinfo", "values.yaml"))
-	if err != nil || !bytes.Equal(values, want) {
-		t.Fatalf("show values: %v (%d bytes, want %d)", err, len(values), len(want))
+	if p.Reset(); len(p.Requests()) != 0 {
+		t.Fatal("reset")
+	}
+	// A later pull of that version reuses the cached config blob.
+	full, err := fresh.Pull(ctx, "oci://"+p.Registry.Host+"/charts/podinfo", PullOptions{Version: "1.9.0"})
+	if err != nil || full.Metadata.Version != "1.9.0" || p.BlobGETs() != 1 {
+		t.Fatalf("pull after show: %v, %d blob GETs (want 1: the chart layer)", err, p.BlobGETs())
 	}
 }
 

@@ -1,12 +1,9 @@
 package oci
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"path"
-	"strings"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
@@ -55,24 +52,4 @@ func (c *Client) ShowMetadata(ctx context.Context, ref string, opts PullOptions)
 		return nil, fmt.Errorf("show %s: chart config %s: %w", res.ref, m.Config.Digest, err)
 	}
 	return meta, nil
-}
-
-// ShowFile pulls the chart (from the cache when possible) and returns one
-// top-level file, such as "values.yaml" or "README.md" (matched without
-// regard to case), or an error naming what the chart holds.
-func (c *Client) ShowFile(ctx context.Context, ref string, opts PullOptions, name string) ([]byte, error) {
-	p, err := c.Pull(ctx, ref, opts)
-	if err != nil {
-		return nil, err
-	}
-	files, err := chartfmt.ReadArchiveFiles(bytes.NewReader(p.Chart))
-	if err != nil {
-		return nil, fmt.Errorf("show %s: %w", p.Ref, err)
-	}
-	for _, f := range files {
-		if !strings.Contains(f.Name, "/") && strings.EqualFold(path.Base(f.Name), name) {
-			return f.Data, nil
-		}
-	}
-	return nil, fmt.Errorf("show %s: chart has no %s", p.Ref, name)
 }
