@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sync/errgroup"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/berth-dev/berth/chartfmt"
@@ -67,34 +69,39 @@ func (c *Client) Push(ctx context.Context, tgz []byte, dest string, opts PushOpt
 	return res, nil
 }
 
-// PushArtifact uploads a built artifact and tags it with ref.Tag.
+// PushArtifact uploads a built artifact's blobs (concurrently, skipping
+// those the registry has) and then its manifest, tagged ref.Tag.
 func (c *Client) PushArtifact(ctx context.Context, ref Reference, art *Artifact) (*PushResult, error) {
 	repo := c.repository(ref)
-	res := &PushResult{}
-	blobs := []struct {
+	type blob struct {
 		desc ocispec.Descriptor
 		data []byte
-	}{{art.ConfigDesc, art.Config}, {art.ChartDesc, art.Chart}}
-	if art.Prov != nil {
-		blobs = append(blobs, struct {
-			desc ocispec.Descriptor
-			data []byte
-		}{art.ProvDesc, art.Prov})
 	}
+	blobs := []blob{{art.ConfigDesc, art.Config}, {art.ChartDesc, art.Chart}}
+	if art.Prov != nil {
+		blobs = append(blobs, blob{art.ProvDesc, art.Prov})
+	}
+	var uploaded atomic.Int32
+	g, gctx := errgroup.WithContext(ctx)
 	for _, b := range blobs {
-		uploaded, err := pushBlob(ctx, repo, b.desc, b.data)
-		if err != nil {
-			return nil, fmt.Errorf("push %s: blob %s: %w", ref, b.desc.Digest, err)
-		}
-		if uploaded {
-			res.Uploaded++
-		} else {
-			res.Skipped++
-		}
+		g.Go(func() error {
+			sent, err := pushBlob(gctx, repo, b.desc, b.data)
+			if err != nil {
+				return fmt.Errorf("push %s: blob %s: %w", ref, b.desc.Digest, err)
+			}
+			if sent {
+				uploaded.Add(1)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := repo.PushReference(ctx, art.ManifestDesc, bytes.NewReader(art.Manifest), ref.Tag); err != nil {
 		return nil, fmt.Errorf("push %s: manifest: %w", ref, err)
 	}
+	res := &PushResult{Uploaded: int(uploaded.Load()), Skipped: len(blobs) - int(uploaded.Load())}
 	res.Ref = ref.WithDigest(art.ManifestDesc.Digest.String())
 	res.Digest = art.ManifestDesc.Digest.String()
 	res.Pinned = res.Ref.Pinned()
