@@ -29,7 +29,10 @@ func (p ImagePin) matches(img string) bool {
 // values): each pinned reference must appear in a pod template. Templates
 // differ in how they use the values, so for each image the spellings its
 // convention allows are tried in turn (a digest key, then tag@digest).
-func PinImages(ctx context.Context, ch *Chart, pins []ImagePin, vals map[string]any) (*Chart, error) {
+func PinImages(ctx context.Context, ch *Chart, pins []ImagePin, vals map[string]any, ro RenderOptions) (*Chart, error) {
+	if ro.ReleaseName == "" {
+		ro.ReleaseName, ro.Namespace = "release-name", "default"
+	}
 	choice := make([]int, len(pins))
 	for {
 		var edits []ValueEdit
@@ -40,7 +43,7 @@ func PinImages(ctx context.Context, ch *Chart, pins []ImagePin, vals map[string]
 		if err != nil {
 			return nil, err
 		}
-		r, err := Render(ctx, out, vals, RenderOptions{ReleaseName: "release-name", Namespace: "default"})
+		r, err := Render(ctx, out, vals, ro)
 		if err != nil {
 			return nil, fmt.Errorf("render the pinned chart: %w", err)
 		}

@@ -22,6 +22,10 @@ const (
 	AnnotationChart      = "dev.berth.chart"
 )
 
+// DefaultCheckKubeVersion is the Kubernetes version the pinned chart is
+// rendered for when checking its images.
+const DefaultCheckKubeVersion = "v1.37.0"
+
 // ReleaseOptions describe one release: images, where to, how.
 type ReleaseOptions struct {
 	Images []ImageSpec
@@ -37,6 +41,10 @@ type ReleaseOptions struct {
 	Created time.Time
 	// Values are the user's values for the check render (may be nil).
 	Values map[string]any
+	// KubeVersion is the cluster version of the check render; empty means
+	// DefaultCheckKubeVersion (Helm's offline v1.20.0 is older than many
+	// charts accept).
+	KubeVersion string
 	// Jobs bounds concurrent blob uploads; 0 means image.DefaultJobs.
 	Jobs int
 	// Progress receives blob events (called concurrently; may be nil).
@@ -117,7 +125,11 @@ func pinnedArchive(ctx context.Context, ch *chartfmt.Chart, planned []*plannedIm
 	for i, p := range planned {
 		pins[i] = chartfmt.ImagePin{Name: p.spec.Name, Value: p.value, Repository: p.repo, Digest: p.dig}
 	}
-	pinned, err := chartfmt.PinImages(ctx, ch, pins, opts.Values)
+	kv := opts.KubeVersion
+	if kv == "" {
+		kv = DefaultCheckKubeVersion
+	}
+	pinned, err := chartfmt.PinImages(ctx, ch, pins, opts.Values, chartfmt.RenderOptions{KubeVersion: kv})
 	if err != nil {
 		return nil, err
 	}
