@@ -17,6 +17,7 @@ import (
 // written to Docker's file, which both Docker and berth read.
 type credentialStore struct {
 	opts Options
+	used usedStored
 }
 
 func newCredentialStore(opts Options) *credentialStore { return &credentialStore{opts: opts} }
@@ -33,6 +34,7 @@ func (s *credentialStore) credential(ctx context.Context, hostport string) (auth
 			return auth.EmptyCredential, err
 		}
 		if cred != auth.EmptyCredential {
+			s.used.mark(hostport)
 			return cred, nil
 		}
 	}

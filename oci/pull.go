@@ -48,16 +48,18 @@ func (c *Client) Pull(ctx context.Context, ref string, opts PullOptions) (*PullR
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
-	repo := c.repository(r)
-	res, err := c.resolve(ctx, repo, r, opts.Version, opts.Devel)
-	if err != nil {
-		return nil, fmt.Errorf("pull %s: %w", ref, err)
-	}
-	out, err := c.pullDigest(ctx, repo, res)
-	if err != nil {
-		return nil, fmt.Errorf("pull %s: %w", res.ref, err)
-	}
-	return out, nil
+	return c.pullWithFallback(ctx, r, func(c *Client) (*PullResult, error) {
+		repo := c.repository(r)
+		res, err := c.resolve(ctx, repo, r, opts.Version, opts.Devel)
+		if err != nil {
+			return nil, fmt.Errorf("pull %s: %w", ref, err)
+		}
+		out, err := c.pullDigest(ctx, repo, res)
+		if err != nil {
+			return nil, fmt.Errorf("pull %s: %w", res.ref, err)
+		}
+		return out, nil
+	})
 }
 
 // pullSession collects verified content during one pull, to be cached only

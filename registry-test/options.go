@@ -13,6 +13,7 @@ type options struct {
 	users    []User
 	tokenTTL time.Duration
 	verbose  bool
+	anonPull bool
 }
 
 // User is an account of an authenticating registry. Actions are the
@@ -51,6 +52,10 @@ func WithUsers(users ...User) Option { return func(o *options) { o.users = users
 // TokenTTL sets the lifetime of issued bearer tokens; a negative value beyond
 // Distribution's 60 s leeway yields tokens that are already expired.
 func TokenTTL(d time.Duration) Option { return func(o *options) { o.tokenTTL = d } }
+
+// AnonymousPull lets the bearer token server grant pull to clients without
+// credentials, as Docker Hub and GHCR do for public repositories.
+func AnonymousPull() Option { return func(o *options) { o.anonPull = true } }
 
 // Verbose keeps the registry's own log output (silenced by default).
 func Verbose() Option { return func(o *options) { o.verbose = true } }

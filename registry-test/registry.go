@@ -86,7 +86,7 @@ func (r *Registry) handler(t testing.TB, o options, dir string) (http.Handler, e
 	case o.memory:
 		return memoryHandler(r.Users, o.htpasswd, o.verbose), nil
 	case o.bearer:
-		ts := startTokenServer(t, r, o.tokenTTL)
+		ts := startTokenServer(t, r, o.tokenTTL, o.anonPull)
 		return newDistribution(t.Context(), distConfig{root: r.Dir, token: ts})
 	case o.htpasswd:
 		path, err := writeHtpasswd(dir, r.Users)

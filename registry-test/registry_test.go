@@ -185,3 +185,17 @@ func hasStatus(err error, code int) bool {
 	var e *errcode.ErrorResponse
 	return errors.As(err, &e) && e.StatusCode == code
 }
+
+func TestBearerAnonymousPull(t *testing.T) {
+	r := Start(t, Bearer(), AnonymousPull())
+	ctx := t.Context()
+	if _, err := pushArtifact(ctx, repoFor(t, r, "pub/app", r.Username, r.Password), []byte("public")); err != nil {
+		t.Fatal(err)
+	}
+	if got := pullLayer(ctx, t, repoFor(t, r, "pub/app", "", "")); string(got) != "public" {
+		t.Fatalf("anonymous pull got %q", got)
+	}
+	if _, err := pushArtifact(ctx, repoFor(t, r, "pub/app", "", ""), []byte("x")); !isUnauthorized(err) {
+		t.Fatalf("anonymous push: want 401, got %v", err)
+	}
+}

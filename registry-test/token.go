@@ -30,9 +30,10 @@ type tokenServer struct {
 	signer                 jose.Signer
 	users                  []User
 	ttl                    time.Duration
+	anonPull               bool
 }
 
-func startTokenServer(t testing.TB, r *Registry, ttl time.Duration) *tokenServer {
+func startTokenServer(t testing.TB, r *Registry, ttl time.Duration, anonPull bool) *tokenServer {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -52,7 +53,7 @@ func startTokenServer(t testing.TB, r *Registry, ttl time.Duration) *tokenServer
 		ttl = 5 * time.Minute
 	}
 	ts := &tokenServer{service: "registrytest", issuer: "registrytest-issuer", certFile: certFile,
-		signer: signer, users: r.Users, ttl: ttl}
+		signer: signer, users: r.Users, ttl: ttl, anonPull: anonPull}
 	srv := r.serve(http.HandlerFunc(ts.handle))
 	t.Cleanup(srv.Close)
 	ts.realm = srv.URL + "/token"
@@ -95,6 +96,9 @@ func (ts *tokenServer) handle(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	var allowed []string
+	if ts.anonPull {
+		allowed = []string{"pull"}
+	}
 	if hasCreds {
 		u, ok := ts.user(name, pass)
 		if !ok {
