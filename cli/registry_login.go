@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
+	"golang.org/x/term"
 )
 
 const flagPasswordStdin = "password-stdin"
@@ -51,14 +53,18 @@ func runRegistryLogin(c *ucli.Context) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
+	username := c.String(flagUsername)
 	if password == "" {
-		return errors.New("no password given: use --password-stdin (or -p)")
+		var err error
+		if username, password, err = promptCredentials(c, username); err != nil {
+			return err
+		}
 	}
 	client, err := loginClient(c)
 	if err != nil {
 		return err
 	}
-	if err := client.Login(c.Context, args[0], c.String(flagUsername), password); err != nil {
+	if err := client.Login(c.Context, args[0], username, password); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(c.App.ErrWriter, "Login Succeeded")
@@ -89,4 +95,32 @@ func registryLogoutCommand() *ucli.Command {
 			return err
 		},
 	}
+}
+
+// promptCredentials asks for what is missing on the terminal, as helm does:
+// Username, then Password (or Token when the username is empty).
+func promptCredentials(c *ucli.Context, username string) (string, string, error) {
+	in, ok := c.App.Reader.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return "", "", errors.New("no password given: use --password-stdin or -p (stdin is not a terminal)")
+	}
+	if username == "" {
+		fmt.Fprint(c.App.ErrWriter, "Username: ")
+		line, err := bufio.NewReader(in).ReadString('\n')
+		if err != nil {
+			return "", "", fmt.Errorf("read username: %w", err)
+		}
+		username = strings.TrimSpace(line)
+	}
+	label := "Password: "
+	if username == "" {
+		label = "Token: "
+	}
+	fmt.Fprint(c.App.ErrWriter, label)
+	secret, err := term.ReadPassword(int(in.Fd()))
+	fmt.Fprintln(c.App.ErrWriter)
+	if err != nil {
+		return "", "", fmt.Errorf("read password: %w", err)
+	}
+	return username, string(secret), nil
 }
