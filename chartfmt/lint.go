@@ -202,3 +202,38 @@ func errorLocation(msg, root string) (string, int) {
 	}
 	return "", 0
 }
+
+// LintSubchartPaths lists the subcharts under dir/charts for `lint
+// --with-subcharts`: directories holding a Chart.yaml (and, recursively,
+// their own charts/) and .tgz files, in walk order. Entries starting with
+// "_" or "." are skipped as the loader skips them.
+func LintSubchartPaths(dir string) ([]string, error) {
+	entries, err := os.ReadDir(path.Join(dir, "charts"))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("lint: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		p := path.Join(dir, "charts", name)
+		switch {
+		case strings.IndexAny(name, "_.") == 0:
+		case !e.IsDir() && strings.HasSuffix(name, ".tgz"):
+			out = append(out, p)
+		case e.IsDir():
+			if _, err := os.Stat(path.Join(p, ChartFileName)); err != nil {
+				continue
+			}
+			out = append(out, p)
+			nested, err := LintSubchartPaths(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, nested...)
+		}
+	}
+	return out, nil
+}

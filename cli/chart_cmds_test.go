@@ -94,6 +94,14 @@ func TestLintCommand(t *testing.T) {
 	if code, out, _ = run(t, "lint", "-f", vals, dir); code != 0 {
 		t.Errorf("-f: exit %d\n%s", code, out)
 	}
+	// --with-subcharts lints each vendored subchart too: the same 6 charts as helm.
+	wp := copyChart(t, "wordpress")
+	code, out, _ = run(t, "lint", "--with-subcharts", wp)
+	if code != 0 || !strings.Contains(out, "6 chart(s) linted, 0 chart(s) failed") ||
+		!strings.Contains(out, "==> Linting "+filepath.Join(wp, "charts", "mariadb", "charts", "common")+"\n") ||
+		!strings.Contains(helmOut(t, "lint", "--with-subcharts", wp), "6 chart(s) linted") {
+		t.Errorf("--with-subcharts: exit %d\n%s", code, out)
+	}
 	// --strict turns warnings (no maintainers) into failure.
 	if code, out, _ = run(t, "lint", "--strict", "--set", "host=a", dir); code != 1 || !strings.Contains(out, "[WARNING] Chart.yaml:1: maintainers are recommended") {
 		t.Errorf("--strict: exit %d\n%s", code, out)

@@ -2,17 +2,22 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/berth-dev/berth/chartfmt"
 )
 
-const flagStrict = "strict"
+const (
+	flagStrict        = "strict"
+	flagWithSubcharts = "with-subcharts"
+)
 
 func lintCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		&ucli.BoolFlag{Name: flagStrict, Usage: "fail on lint warnings"},
+		&ucli.BoolFlag{Name: flagWithSubcharts, Usage: "lint dependent charts"},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version used for capabilities and deprecation checks"},
 	}
 	return &ucli.Command{
@@ -41,6 +46,11 @@ func runLint(c *ucli.Context) error {
 		return err
 	}
 	opts := chartfmt.LintOptions{Values: vals, Namespace: namespaceOf(c), KubeVersion: c.String(flagKubeVersion)}
+	if c.Bool(flagWithSubcharts) {
+		if paths, err = withSubcharts(paths); err != nil {
+			return err
+		}
+	}
 	failed := 0
 	for _, p := range paths {
 		fmt.Fprintf(c.App.Writer, "==> Linting %s\n", p)
@@ -64,4 +74,21 @@ func runLint(c *ucli.Context) error {
 	}
 	fmt.Fprintln(c.App.Writer, summary)
 	return nil
+}
+
+// withSubcharts adds each chart directory's subcharts after it.
+func withSubcharts(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		out = append(out, p)
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			continue
+		}
+		subs, err := chartfmt.LintSubchartPaths(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, subs...)
+	}
+	return out, nil
 }
