@@ -34,16 +34,28 @@ func findSubchart(c *Chart, name string) *Chart {
 	return nil
 }
 
+// DependencyProblemKind classifies a DependencyProblem.
+type DependencyProblemKind int
+
+// Kinds of dependency problems.
+const (
+	DependencyMissing    DependencyProblemKind = iota // declared, not in charts/
+	DependencyVersion                                 // in charts/, outside the declared range
+	DependencyRange                                   // the declared range does not parse
+	DependencyUndeclared                              // in charts/, not declared (Helm's lint fails on this)
+)
+
 // DependencyProblem is one mismatch between Chart.yaml's dependencies and
 // the subcharts vendored under charts/.
 type DependencyProblem struct {
+	Kind    DependencyProblemKind
 	Name    string // dependency name (alias if set)
 	Message string
 }
 
 // DependencyProblems compares declared dependencies with the vendored
 // subcharts: missing charts, versions outside the declared range, bad
-// ranges, and vendored charts nobody declared (apiVersion v2 only).
+// ranges, and vendored charts nobody declared.
 func DependencyProblems(c *Chart) []DependencyProblem {
 	var out []DependencyProblem
 	declared := map[string]bool{}
@@ -55,7 +67,7 @@ func DependencyProblems(c *Chart) []DependencyProblem {
 		}
 		matches := subchartsNamed(c, d.Name)
 		if len(matches) == 0 {
-			out = append(out, DependencyProblem{key, fmt.Sprintf("dependency %q is declared but missing in charts/", d.Name)})
+			out = append(out, DependencyProblem{DependencyMissing, key, fmt.Sprintf("dependency %q is declared but missing in charts/", d.Name)})
 			continue
 		}
 		if d.Version == "" {
@@ -63,16 +75,16 @@ func DependencyProblems(c *Chart) []DependencyProblem {
 		}
 		cons, err := semver.NewConstraint(d.Version)
 		if err != nil {
-			out = append(out, DependencyProblem{key, fmt.Sprintf("dependency %q has an invalid version range %q: %v", d.Name, d.Version, err)})
+			out = append(out, DependencyProblem{DependencyRange, key, fmt.Sprintf("dependency %q has an invalid version range %q: %v", d.Name, d.Version, err)})
 			continue
 		}
 		if !anySatisfies(cons, matches) {
-			out = append(out, DependencyProblem{key, fmt.Sprintf("dependency %q wants version %q but charts/ holds %s", d.Name, d.Version, versionsOf(matches))})
+			out = append(out, DependencyProblem{DependencyVersion, key, fmt.Sprintf("dependency %q wants version %q but charts/ holds %s", d.Name, d.Version, versionsOf(matches))})
 		}
 	}
 	for _, sc := range c.Dependencies {
-		if !declared[sc.Name()] && c.Metadata.APIVersion != APIVersionV1 {
-			out = append(out, DependencyProblem{sc.Name(), fmt.Sprintf("chart %q is in charts/ but not declared in Chart.yaml dependencies", sc.Name())})
+		if !declared[sc.Name()] {
+			out = append(out, DependencyProblem{DependencyUndeclared, sc.Name(), fmt.Sprintf("chart %q is in charts/ but not declared in Chart.yaml dependencies", sc.Name())})
 		}
 	}
 	return out

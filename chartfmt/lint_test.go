@@ -87,6 +87,7 @@ func TestLintBrokenCharts(t *testing.T) {
 		{"invalid rendered YAML", map[string]string{"templates/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: {{ .Values.a }}\n"}, "templates/bad.yaml:4: YAML parse error", false},
 		{"schema violation", map[string]string{"values.schema.json": `{"type":"object","properties":{"a":{"type":"integer"}}}`}, "values.yaml:1: values don't meet the specifications of the schema(s)", false},
 		{"invalid schema JSON", map[string]string{"values.schema.json": "{\n  \"type\": \"object\",\n  oops\n}"}, "values.schema.json:3: invalid JSON", false},
+		{"undeclared subchart", map[string]string{"charts/x/Chart.yaml": "apiVersion: v2\nname: x\nversion: 1.0.0\n"}, `Chart.yaml:1: chart "x" is in charts/ but not declared in Chart.yaml dependencies`, false},
 		{"invalid schema", map[string]string{"values.schema.json": `{"type": 5}`}, "values.schema.json:1: invalid schema", false},
 		{"bad values.yaml", map[string]string{"values.yaml": "a: x\nb: [\n"}, "values.yaml:2: unable to parse YAML", false},
 		{"ci values break", map[string]string{"ci/x-values.yaml": "a: {b: 1}\n", "templates/t.yaml": "{{ if kindIs \"map\" .Values.a }}{{ fail \"b set\" }}{{ end }}\n"}, "templates/t.yaml:1: execution error at (lc/templates/t.yaml:1:34): b set (with values ci/x-values.yaml)", true},

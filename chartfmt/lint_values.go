@@ -66,14 +66,22 @@ func (l *linter) schemaFile(f *File) {
 	}
 }
 
-// dependencies reports Chart.yaml dependencies that do not match charts/.
+// dependencies reports Chart.yaml dependencies that do not match charts/:
+// a vendored chart nobody declared fails (as in Helm), a declared one that
+// is missing or of another version is a warning.
 func (l *linter) dependencies(c *Chart) {
 	file := ChartFileName
 	if c.Metadata.APIVersion == APIVersionV1 {
 		file = RequirementsFileName
 	}
 	for _, p := range DependencyProblems(c) {
-		l.add(LintWarning, file, l.depLines[p.Name], "%s", p.Message)
+		switch p.Kind {
+		case DependencyUndeclared: // an error in Helm's lint too
+			l.add(LintError, file, 1, "%s", p.Message)
+		case DependencyRange: // already reported with the Chart.yaml entry
+		default:
+			l.add(LintWarning, file, l.depLines[p.Name], "%s", p.Message)
+		}
 	}
 }
 
