@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	registrytest "github.com/berth-dev/berth/registry-test"
 	"github.com/berth-dev/berth/tools"
 )
 
@@ -149,6 +150,28 @@ func TestShowLocalCommand(t *testing.T) {
 			if want := helmOut(t, "show", what, chart); got != want {
 				t.Errorf("show %s %s differs from helm", what, chart)
 			}
+		}
+	}
+}
+
+// TestShowRemoteCRDsAndAll: `berth show crds|all oci://…` pulls the chart
+// and prints what `helm show` prints for the same reference.
+func TestShowRemoteCRDsAndAll(t *testing.T) {
+	r := registrytest.Start(t)
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("HELM_REGISTRY_CONFIG", filepath.Join(t.TempDir(), "none.json"))
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	if code, _, errOut := run(t, "push", copyChart(t, "nginx"), "oci://"+r.Host+"/charts", "--plain-http"); code != 0 {
+		t.Fatalf("push: %s", errOut)
+	}
+	ref := "oci://" + r.Host + "/charts/nginx"
+	for _, what := range []string{"crds", "all"} {
+		code, got, errOut := run(t, "show", what, ref, "--plain-http")
+		if code != 0 {
+			t.Fatalf("show %s: %s", what, errOut)
+		}
+		if want := helmOut(t, "show", what, ref, "--plain-http"); got != want {
+			t.Errorf("show %s %s differs from helm:\nberth:\n%.500s\nhelm:\n%.500s", what, ref, got, want)
 		}
 	}
 }
