@@ -214,6 +214,7 @@ func TestTransientFaultsAndCache(t *testing.T) {
 		inject(k, registrytest.BlobGET)
 		inject(k, registrytest.ManifestGET)
 	}
+	c = clientFor(t, p.Registry, r.Username, r.Password) // an empty cache: the pull must download
 	got, err := c.Pull(ctx, res.Pinned, PullOptions{})
 	if err != nil {
 		t.Fatalf("pull through faults: %v", err)

@@ -101,6 +101,10 @@ func (c *Client) PushArtifact(ctx context.Context, ref Reference, art *Artifact)
 	if err := repo.PushReference(ctx, art.ManifestDesc, bytes.NewReader(art.Manifest), ref.Tag); err != nil {
 		return nil, fmt.Errorf("push %s: manifest: %w", ref, err)
 	}
+	// What was pushed is known-good content: a later pull needs no download.
+	for _, b := range append(blobs, blob{art.ManifestDesc, art.Manifest}) {
+		_ = c.cache.Put(b.desc.Digest, b.data)
+	}
 	res := &PushResult{Uploaded: int(uploaded.Load()), Skipped: len(blobs) - int(uploaded.Load())}
 	res.Ref = ref.WithDigest(art.ManifestDesc.Digest.String())
 	res.Digest = art.ManifestDesc.Digest.String()
