@@ -42,6 +42,12 @@ func runPackage(c *ucli.Context) error {
 		return err
 	}
 	opts := chartfmt.PackageOptions{Version: c.String(flagVersion), AppVersion: c.String(flagAppVersion), ModTime: mtime}
+	dest := c.String(flagDestination)
+	if dest == "." { // Helm reports the default destination as an absolute path
+		if dest, err = os.Getwd(); err != nil {
+			return err
+		}
+	}
 	for _, p := range paths {
 		if fi, err := os.Stat(p); err != nil {
 			return fmt.Errorf("package: %w", err)
@@ -52,7 +58,7 @@ func runPackage(c *ucli.Context) error {
 		if err != nil {
 			return err
 		}
-		out, err := chartfmt.PackageToDir(ch, c.String(flagDestination), opts)
+		out, err := chartfmt.PackageToDir(ch, dest, opts)
 		if err != nil {
 			return err
 		}
