@@ -123,3 +123,28 @@ func TestIgnoreRulesUnit(t *testing.T) {
 		t.Errorf("double star: %v", err)
 	}
 }
+
+// FuzzIgnore: any .helmignore text either parses or fails with a located
+// error, and evaluating parsed rules never panics; "", "." and "./" are
+// never ignored.
+func FuzzIgnore(f *testing.F) {
+	f.Add("*.md\n!keep.md\n/docs/\n", "docs/a.md", false)
+	f.Add("[a-\n", "x", true)
+	f.Add("**/x\n", "a/x", false)
+	f.Add("\uFEFF# c\n\\*\n", "*", false)
+	f.Fuzz(func(t *testing.T, rules, p string, isDir bool) {
+		r, err := ParseIgnore(".helmignore", strings.NewReader(rules))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), ".helmignore") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		r.Ignore(p, isDir)
+		for _, never := range []string{"", ".", "./"} {
+			if r.Ignore(never, true) {
+				t.Fatalf("%q ignored by %q", never, rules)
+			}
+		}
+	})
+}
