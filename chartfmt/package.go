@@ -62,6 +62,10 @@ func PackageFileName(c *Chart) string {
 // Helm's order (Chart.yaml re-serialised, Chart.lock, values.yaml,
 // values.schema.json, templates, other files, then subcharts sorted by name,
 // .tgz subcharts expanded), mode 0644, no directory entries, one fixed time.
+// File modes, owners, mtimes and directory order of the source never reach
+// the archive. (The deflate stream is Go's compress/flate at the default
+// level, as in Helm; a Go release that changed its output would change the
+// bytes, never the content.)
 func Package(c *Chart, opts PackageOptions) ([]byte, error) {
 	c, err := withOverrides(c, opts)
 	if err != nil {
