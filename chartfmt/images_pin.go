@@ -80,7 +80,8 @@ func containsMatch(images []string, p ImagePin) bool {
 func pinEdits(p ImagePin, ch *Chart) [][]ValueEdit {
 	v := p.Value
 	at := func(k, val string) ValueEdit { return ValueEdit{Path: v.Path + "." + k, Value: val} }
-	tag := v.Tag
+	// A chart pinned before (relocated again) already holds tag@digest.
+	tag, _, _ := strings.Cut(v.Tag, "@")
 	if tag == "" {
 		tag = ch.Metadata.AppVersion
 	}

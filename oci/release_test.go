@@ -23,24 +23,27 @@ import (
 // releaseChart writes a chart with three images, one per convention: app
 // (repository+tag+digest), worker (bitnami registry+repository+digest) and
 // sidecar (repository+tag only, so tag@digest is what pins it).
-func releaseChart(t testing.TB) string {
+func releaseChart(t testing.TB) string { return chartFor(t, "example.com") }
+
+// chartFor writes that chart with its images under host.
+func chartFor(t testing.TB, host string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "shop")
 	files := map[string]string{
 		"Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.3.0\nappVersion: \"1.0\"\n",
 		"values.yaml": `# Shop defaults.
 image:
-  repository: example.com/shop/app # built by CI
+  repository: HOST/shop/app # built by CI
   tag: "1.0"
   digest: ""
 worker:
   image:
-    registry: example.com
+    registry: HOST
     repository: shop/worker
     tag: "1.0"
     digest: ""
 sidecar:
-  repository: example.com/shop/sidecar
+  repository: HOST/shop/sidecar
   tag: ""
 `,
 		"templates/deployment.yaml": `apiVersion: apps/v1
@@ -68,7 +71,7 @@ spec:
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(strings.ReplaceAll(body, "HOST", host)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

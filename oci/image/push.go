@@ -117,3 +117,16 @@ func (p *Pusher) putManifest(ctx context.Context, t remote.Taggable, r name.Repo
 	}
 	return nil
 }
+
+// Tag pushes a (like Push) and points tag at it.
+func (p *Pusher) Tag(ctx context.Context, a Artifact, repo, tag string) (string, error) {
+	ref, err := p.Push(ctx, a, repo)
+	if err != nil {
+		return "", err
+	}
+	r, _ := name.NewRepository(repo, p.opts.nameOptions()...)
+	if err := p.rp.Put(ctx, r.Tag(tag), a.(remote.Taggable)); err != nil {
+		return "", fmt.Errorf("tag %s:%s: %w", repo, tag, err)
+	}
+	return ref, nil
+}

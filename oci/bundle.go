@@ -1,0 +1,155 @@
+package oci
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/oci/image"
+)
+
+// Bundle index annotations: what each entry of a bundle's index.json is.
+const (
+	AnnotationBundleKind = "dev.berth.bundle.kind" // "chart" or "image"
+	// AnnotationBundleImage is the image reference as the chart renders it
+	// (or as --image gave it), the key for rewriting on push.
+	AnnotationBundleImage = "dev.berth.bundle.image"
+	// AnnotationBundleExtra marks images added with --image, which the
+	// chart does not render.
+	AnnotationBundleExtra = "dev.berth.bundle.extra"
+	KindChart             = "chart"
+	KindImage             = "image"
+)
+
+// BundleOptions change what BundleSave collects.
+type BundleOptions struct {
+	// Values are the user's values (-f/--set) for finding images.
+	Values map[string]any
+	// KubeVersion for the render; empty means DefaultCheckKubeVersion.
+	KubeVersion string
+	// Extra are more image references to include (--image).
+	Extra []string
+}
+
+// BundleEntry is one item of a bundle.
+type BundleEntry struct {
+	Kind   string `json:"kind"`
+	Ref    string `json:"ref"` // chart name:version, or the image reference
+	Digest string `json:"digest"`
+	Size   int64  `json:"size"` // all blobs, manifests included
+	Extra  bool   `json:"extra,omitempty"`
+}
+
+// BundleSave writes tgz (a chart archive) and every image it deploys —
+// found by rendering it with opts.Values and collecting the images of pod
+// templates, plus opts.Extra — as one OCI layout tar at out. Images are
+// read from their registries and stored by digest.
+func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts BundleOptions) ([]BundleEntry, error) {
+	ch, err := chartfmt.LoadArchive(bytesReader(tgz))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	refs, err := ChartImages(ctx, ch, opts.Values, opts.KubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
+	}
+	iopts := c.ImageOptions()
+	arts := map[string]image.Artifact{}
+	for _, ref := range append(refs, opts.Extra...) {
+		if arts[ref] != nil {
+			continue
+		}
+		a, err := image.Open(ctx, image.PrefixRegistry+ref, iopts)
+		if err != nil {
+			return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
+		}
+		arts[ref] = a
+	}
+	art, err := chartArtifact(tgz, ch)
+	if err != nil {
+		return nil, err
+	}
+	var entries []BundleEntry
+	err = writeAtomically(out, func(w io.Writer) error {
+		entries, err = writeBundle(w, art, ch, refs, opts.Extra, arts)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: write %s: %w", ch.Name(), out, err)
+	}
+	return entries, nil
+}
+
+// ChartImages renders ch and returns the images of its pod templates.
+func ChartImages(ctx context.Context, ch *chartfmt.Chart, vals map[string]any, kubeVersion string) ([]string, error) {
+	if kubeVersion == "" {
+		kubeVersion = DefaultCheckKubeVersion
+	}
+	r, err := chartfmt.Render(ctx, ch, vals, chartfmt.RenderOptions{ReleaseName: "release-name", Namespace: "default", KubeVersion: kubeVersion})
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return chartfmt.PodImages(r), nil
+}
+
+func chartArtifact(tgz []byte, ch *chartfmt.Chart) (*Artifact, error) {
+	created, err := CreatedFromArchive(tgz)
+	if err != nil {
+		return nil, err
+	}
+	return BuildArtifact(tgz, ch.Metadata, nil, created)
+}
+
+func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, refs, extra []string, arts map[string]image.Artifact) ([]BundleEntry, error) {
+	bw := newBundleWriter(w)
+	chartRef := ch.Name() + ":" + TagForVersion(ch.Metadata.Version)
+	for _, b := range [][]byte{art.Config, art.Chart, art.Manifest} {
+		if err := bw.blob(bytesBlob(b)); err != nil {
+			return nil, err
+		}
+	}
+	bw.index = append(bw.index, v1.Descriptor{MediaType: types.OCIManifestSchema1, Digest: v1.Hash{Algorithm: "sha256", Hex: art.ManifestDesc.Digest.Encoded()},
+		Size: art.ManifestDesc.Size, Annotations: map[string]string{image.AnnotationRefName: chartRef, AnnotationBundleKind: KindChart}})
+	entries := []BundleEntry{{Kind: KindChart, Ref: chartRef, Digest: art.ManifestDesc.Digest.String(), Size: int64(len(art.Config) + len(art.Chart) + len(art.Manifest))}}
+	all := append(append([]string{}, refs...), extra...)
+	sort.Strings(all)
+	done := map[string]bool{}
+	isExtra := map[string]bool{}
+	for _, e := range extra {
+		isExtra[e] = !contains(refs, e)
+	}
+	for _, ref := range all {
+		if done[ref] {
+			continue
+		}
+		done[ref] = true
+		ann := map[string]string{image.AnnotationRefName: ref, AnnotationBundleKind: KindImage, AnnotationBundleImage: ref}
+		if isExtra[ref] {
+			ann[AnnotationBundleExtra] = "true"
+		}
+		d, err := bw.add(arts[ref], ann)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", ref, err)
+		}
+		size, err := image.TotalSize(arts[ref])
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, BundleEntry{Kind: KindImage, Ref: ref, Digest: d.Digest.String(), Size: size, Extra: isExtra[ref]})
+	}
+	return entries, bw.close()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

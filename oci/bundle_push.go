@@ -1,0 +1,165 @@
+package oci
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/oci/image"
+)
+
+// RelocateOptions tune BundlePush and Copy.
+type RelocateOptions struct {
+	// Created is the packaged chart's time and created annotation.
+	Created time.Time
+	// Values and KubeVersion are used for the check render.
+	Values      map[string]any
+	KubeVersion string
+	Jobs        int
+	Progress    func(image.Event)
+}
+
+// BundlePush pushes a bundle written by BundleSave to dest (oci://host/ns):
+// every image by digest to host/ns/<name>, then the chart with its image
+// values rewritten to those repositories (digests unchanged).
+func (c *Client) BundlePush(ctx context.Context, path, dest string, opts RelocateOptions) (*ReleaseResult, error) {
+	l, err := image.OpenLayout(path)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	defer l.Close()
+	ch, err := bundleChart(l)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	var moved []movedImage
+	for _, d := range l.Entries() {
+		if d.Annotations[AnnotationBundleKind] != KindImage {
+			continue
+		}
+		a, err := l.Artifact(d)
+		if err != nil {
+			return nil, fmt.Errorf("bundle %s: %w", path, err)
+		}
+		moved = append(moved, movedImage{orig: d.Annotations[AnnotationBundleImage], art: a, dig: d.Digest.String(),
+			extra: d.Annotations[AnnotationBundleExtra] == "true"})
+	}
+	return c.pushRelocated(ctx, ch, moved, dest, opts)
+}
+
+// pushRelocated rewrites ch for the moved images (before any upload, so a
+// chart that cannot be rewritten pushes nothing), pushes the images, then
+// the chart.
+func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []movedImage, dest string, opts RelocateOptions) (*ReleaseResult, error) {
+	destRef, err := namespaceRef(dest)
+	if err != nil {
+		return nil, err
+	}
+	var origs []string
+	for _, m := range moved {
+		origs = append(origs, m.orig)
+	}
+	repos := relocationRepos(destRef, origs)
+	planned := make([]*plannedImage, len(moved))
+	for i := range moved {
+		moved[i].repo = repos[moved[i].orig]
+		planned[i] = &plannedImage{spec: ImageSpec{Name: moved[i].orig, Source: moved[i].orig}, art: moved[i].art,
+			repo: moved[i].repo, dig: moved[i].dig}
+	}
+	relocated, err := relocateChart(ctx, ch, moved, opts.Values, opts.KubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("relocate %s: %w", ch.Name(), err)
+	}
+	tgz, err := chartfmt.Package(relocated, chartfmt.PackageOptions{ModTime: opts.Created})
+	if err != nil {
+		return nil, err
+	}
+	iopts := c.ImageOptions()
+	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
+	pusher, err := image.NewPusher(iopts)
+	if err != nil {
+		return nil, err
+	}
+	if err := pushImages(ctx, pusher, planned); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart not pushed: %w", ch.Name(), err)
+	}
+	res, err := c.Push(ctx, tgz, dest, PushOptions{Created: opts.Created})
+	if err != nil {
+		return nil, err
+	}
+	if err := linkImages(ctx, pusher, planned, res.Pinned); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), res.Pinned, err)
+	}
+	return &ReleaseResult{Chart: res, Images: released(planned)}, nil
+}
+
+// bundleChart loads the chart entry of a bundle.
+func bundleChart(l *image.Layout) (*chartfmt.Chart, error) {
+	tgz, _, err := bundleChartArchive(l)
+	if err != nil {
+		return nil, err
+	}
+	return chartfmt.LoadArchive(bytesReader(tgz))
+}
+
+func bundleChartArchive(l *image.Layout) ([]byte, v1.Descriptor, error) {
+	for _, d := range l.Entries() {
+		if d.Annotations[AnnotationBundleKind] != KindChart {
+			continue
+		}
+		raw, err := l.ReadBlob(d.Digest)
+		if err != nil {
+			return nil, d, err
+		}
+		var m ocispec.Manifest
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, d, fmt.Errorf("chart manifest %s: %w", d.Digest, err)
+		}
+		layer, _, _, err := chartLayers(m)
+		if err != nil {
+			return nil, d, err
+		}
+		h, err := v1.NewHash(layer.Digest.String())
+		if err != nil {
+			return nil, d, err
+		}
+		tgz, err := l.ReadBlob(h)
+		return tgz, d, err
+	}
+	return nil, v1.Descriptor{}, fmt.Errorf("no chart in the bundle (no index.json entry with %s=%s); was it written by `berth bundle save`?", AnnotationBundleKind, KindChart)
+}
+
+// BundleList describes what a bundle holds.
+func BundleList(path string) ([]BundleEntry, error) {
+	l, err := image.OpenLayout(path)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	defer l.Close()
+	tgz, cd, err := bundleChartArchive(l)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	out := []BundleEntry{{Kind: KindChart, Ref: cd.Annotations[image.AnnotationRefName], Digest: cd.Digest.String(), Size: cd.Size + int64(len(tgz))}}
+	for _, d := range l.Entries() {
+		if d.Annotations[AnnotationBundleKind] != KindImage {
+			continue
+		}
+		a, err := l.Artifact(d)
+		if err != nil {
+			return nil, fmt.Errorf("bundle %s: %w", path, err)
+		}
+		size, err := image.TotalSize(a)
+		if err != nil {
+			return nil, fmt.Errorf("bundle %s: image %s: %w", path, d.Digest, err)
+		}
+		out = append(out, BundleEntry{Kind: KindImage, Ref: d.Annotations[AnnotationBundleImage], Digest: d.Digest.String(),
+			Size: size, Extra: d.Annotations[AnnotationBundleExtra] == "true"})
+	}
+	return out, nil
+}

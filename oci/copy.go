@@ -1,0 +1,80 @@
+package oci
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/oci/image"
+)
+
+// CopyOptions tune Copy.
+type CopyOptions struct {
+	RelocateOptions
+	// WithImages also copies every image the chart deploys and rewrites
+	// the chart to them; without it the chart is copied byte for byte.
+	WithImages bool
+}
+
+// Copy copies the chart at src (oci://host/ns/name[:tag][@digest]) to dest
+// (oci://host/ns). Without images the manifest and blobs are copied as they
+// are (same digest) and tagged with the chart version. With images, each
+// image its pod templates use (rendered with opts.Values) is copied by
+// digest to host/ns/<name>, and a chart rewritten to them is pushed.
+func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (*ReleaseResult, error) {
+	pulled, err := c.Pull(ctx, src, PullOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	ch, err := chartfmt.LoadArchive(bytesReader(pulled.Chart))
+	if err != nil {
+		return nil, fmt.Errorf("copy %s: %w", src, err)
+	}
+	if !opts.WithImages {
+		return c.copyChartAsIs(ctx, pulled, dest, opts.RelocateOptions)
+	}
+	refs, err := ChartImages(ctx, ch, opts.Values, opts.KubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("copy %s: %w", src, err)
+	}
+	iopts := c.ImageOptions()
+	moved := make([]movedImage, len(refs))
+	for i, ref := range refs {
+		a, err := image.Open(ctx, image.PrefixRegistry+ref, iopts)
+		if err != nil {
+			return nil, fmt.Errorf("copy %s: %w", src, err)
+		}
+		d, err := image.Digest(a)
+		if err != nil {
+			return nil, err
+		}
+		moved[i] = movedImage{orig: ref, art: a, dig: d}
+	}
+	return c.pushRelocated(ctx, ch, moved, dest, opts.RelocateOptions)
+}
+
+// copyChartAsIs copies the chart's manifest and blobs unchanged.
+func (c *Client) copyChartAsIs(ctx context.Context, pulled *PullResult, dest string, opts RelocateOptions) (*ReleaseResult, error) {
+	destRef, err := namespaceRef(dest)
+	if err != nil {
+		return nil, err
+	}
+	iopts := c.ImageOptions()
+	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
+	srcRef := pulled.Ref.Registry + "/" + pulled.Ref.Repository
+	art, err := image.Open(ctx, image.PrefixRegistry+srcRef+"@"+pulled.Digest, iopts)
+	if err != nil {
+		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
+	}
+	pusher, err := image.NewPusher(iopts)
+	if err != nil {
+		return nil, err
+	}
+	to := destRef.Child(pulled.Metadata.Name)
+	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, TagForVersion(pulled.Metadata.Version)); err != nil {
+		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
+	}
+	ref := to.WithTag(pulled.Metadata.Version).WithDigest(pulled.Digest)
+	return &ReleaseResult{Chart: &PushResult{Ref: ref, Name: pulled.Metadata.Name, Version: pulled.Metadata.Version,
+		Digest: pulled.Digest, Pinned: ref.Pinned()}}, nil
+}
