@@ -15,6 +15,7 @@ const (
 	flagDestination = "destination"
 	flagUntar       = "untar"
 	flagUntarDir    = "untardir"
+	flagProv        = "prov"
 )
 
 type pullOutput struct {
@@ -41,6 +42,7 @@ func pullCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"},
 			&ucli.StringFlag{Name: flagDestination, Aliases: []string{"d"}, Value: ".", Usage: "location to write the chart"},
 			&ucli.BoolFlag{Name: flagUntar, Usage: "if set to true, will untar the chart after downloading it"},
+			&ucli.BoolFlag{Name: flagProv, Usage: "fetch the provenance file, but don't perform verification"},
 			&ucli.StringFlag{Name: flagUntarDir, Value: ".", Usage: "if untar is specified, this flag specifies the name of the directory into which the chart is expanded"},
 			outputFlag(),
 		),
@@ -100,6 +102,12 @@ func savePulled(c *ucli.Context, res *oci.PullResult) (pullOutput, error) {
 		path, err = oci.ExtractChart(res.Chart, filepath.Join(dest, c.String(flagUntarDir)), res.Metadata.Name)
 	} else {
 		path, err = writeChartFile(dest, res.FileName(), res.Chart)
+	}
+	if err == nil && c.Bool(flagProv) {
+		if res.Prov == nil {
+			return pullOutput{}, fmt.Errorf("pull %s: the chart has no provenance layer", res.Ref)
+		}
+		_, err = writeChartFile(dest, res.FileName()+".prov", res.Prov)
 	}
 	return pullOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Ref.Pinned(),
 		Name: res.Metadata.Name, Version: res.Metadata.Version, Path: path, Cached: res.Cached, Warnings: res.Warnings}, err

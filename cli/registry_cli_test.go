@@ -119,3 +119,36 @@ func TestRegistryCommands(t *testing.T) {
 		t.Fatal("versions after logout succeeded")
 	}
 }
+
+func TestPullProv(t *testing.T) {
+	r := registrytest.Start(t)
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n"})
+	code, _, errOut := runStdin(t, "", "push", filepath.Join(dir, "c"), "oci://"+r.Host+"/ns", "--plain-http")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	code, _, errOut = runStdin(t, "", "pull", "oci://"+r.Host+"/ns/c", "--prov", "-d", dir, "--plain-http")
+	if code == 0 || !strings.Contains(errOut, "no provenance") {
+		t.Fatalf("--prov without provenance: exit %d %s", code, errOut)
+	}
+	tgz := filepath.Join(dir, "c-1.0.0.tgz")
+	if code, _, errOut = runStdin(t, "", "pull", "oci://"+r.Host+"/ns/c", "-d", dir, "--plain-http"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if err := os.WriteFile(tgz+".prov", []byte("signed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut = runStdin(t, "", "push", tgz, "oci://"+r.Host+"/signed", "--plain-http"); code != 0 {
+		t.Fatal(errOut)
+	}
+	out := t.TempDir()
+	if code, _, errOut = runStdin(t, "", "pull", "oci://"+r.Host+"/signed/c", "--prov", "-d", out, "--plain-http"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "c-1.0.0.tgz.prov")); string(b) != "signed" {
+		t.Fatalf("provenance file: %q", b)
+	}
+}
