@@ -188,12 +188,12 @@ func loadSubcharts(subFiles map[string][]*File, b *loadBudget) ([]*Chart, error)
 		subs = append(subs, loaded{n, sc})
 	}
 	sort.SliceStable(subs, func(i, j int) bool {
-		a, b := subs[i].chart.Metadata, subs[j].chart.Metadata
-		if a.Name != b.Name {
-			return a.Name < b.Name
+		x, y := subs[i].chart.Metadata, subs[j].chart.Metadata
+		if x.Name != y.Name {
+			return x.Name < y.Name
 		}
-		if a.Version != b.Version {
-			return a.Version < b.Version
+		if x.Version != y.Version {
+			return x.Version < y.Version
 		}
 		return subs[i].entry < subs[j].entry
 	})
