@@ -26,6 +26,11 @@ func TestPushRefusesBadInput(t *testing.T) {
 			t.Errorf("push to %s: want error with %q, got %v", tc.dest, tc.want, err)
 		}
 	}
+	// No silent downgrade to HTTP: the error says how to opt in.
+	https, _ := NewClient(Options{CacheDir: t.TempDir(), DockerConfig: t.TempDir() + "/c.json"})
+	if _, err := https.Push(t.Context(), tgz, "oci://"+r.Host+"/charts", PushOptions{}); err == nil || !strings.Contains(err.Error(), "pass --plain-http") {
+		t.Errorf("HTTPS to a plain registry: %v", err)
+	}
 	if _, err := NewClient(Options{PlainHTTP: true, CAFile: "/nonexistent"}); err == nil {
 		t.Error("--plain-http with --ca-file accepted")
 	}

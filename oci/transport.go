@@ -25,7 +25,7 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.TLSClientConfig = tlsConf
 	base.MaxIdleConnsPerHost = 16
-	var rt http.RoundTripper = base
+	var rt http.RoundTripper = hintTransport{base}
 	if opts.Debugf != nil {
 		rt = debugTransport{next: rt, logf: opts.Debugf}
 	}
@@ -78,7 +78,8 @@ func tlsConfig(opts Options) (*tls.Config, error) {
 
 // retryable retries what a healthy registry can recover from: 408, 429, 5xx,
 // and connections that were reset or closed early. TLS and DNS failures and
-// cancelled contexts are permanent.
+// cancelled contexts are permanent, and so is a refused connection (nothing
+// listens: a wrong port should fail at once, not after the backoff).
 func retryable(resp *http.Response, err error) (bool, error) {
 	if err != nil {
 		return transientNetError(err), nil
@@ -95,7 +96,7 @@ func retryable(resp *http.Response, err error) (bool, error) {
 func transientNetError(err error) bool {
 	var ne net.Error
 	switch {
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return true
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return true
@@ -123,4 +124,18 @@ func (d debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	d.logf("%s %s: %s (%s)", req.Method, u.String(), resp.Status, time.Since(start).Round(time.Millisecond))
 	return resp, nil
+}
+
+// hintTransport adds the fix to the one TLS error users meet most: an
+// HTTPS request to a plain-HTTP registry. berth never retries over HTTP by
+// itself.
+type hintTransport struct{ next http.RoundTripper }
+
+func (h hintTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := h.next.RoundTrip(req)
+	var rh tls.RecordHeaderError
+	if errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/" {
+		return nil, fmt.Errorf("%w (the registry speaks plain HTTP; pass --plain-http to use it without TLS)", http.ErrSchemeMismatch)
+	}
+	return resp, err
 }
