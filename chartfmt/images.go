@@ -107,8 +107,8 @@ func nilEmpty(v any) any {
 // (from --image-value or berth.yaml) it must be an image value; otherwise
 // the default mapping tries, in order: a value at path name, name.image, an
 // image whose repository's last element is name, and the top-level image
-// when only one image is released (single).
-func MatchImageValue(found []ImageValue, name, valuePath string, single bool) (ImageValue, error) {
+// when name is the chart's name.
+func MatchImageValue(found []ImageValue, name, valuePath, chartName string) (ImageValue, error) {
 	if valuePath != "" {
 		for _, v := range found {
 			if v.Path == valuePath {
@@ -134,7 +134,7 @@ func MatchImageValue(found []ImageValue, name, valuePath string, single bool) (I
 		return byRepo[0], nil
 	}
 	for _, v := range found {
-		if v.Path == "image" && single && len(byRepo) == 0 {
+		if v.Path == "image" && name == chartName && len(byRepo) == 0 {
 			return v, nil
 		}
 	}

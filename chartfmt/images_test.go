@@ -35,14 +35,14 @@ func TestFindAndMatchImageValues(t *testing.T) {
 		t.Fatalf("image values = %s", got)
 	}
 	for _, c := range []struct{ name, path, want string }{
-		{"app", "", "image"}, {"worker", "", "worker.image"}, {"busybox", "", "sidecar.image"}, {"x", "sidecar.image", "sidecar.image"},
+		{"app", "", "image"}, {"worker", "", "worker.image"}, {"busybox", "", "sidecar.image"}, {"x", "sidecar.image", "sidecar.image"}, {"shop", "", "image"},
 	} {
-		v, err := MatchImageValue(found, c.name, c.path, false)
+		v, err := MatchImageValue(found, c.name, c.path, "shop")
 		if err != nil || v.Path != c.want {
 			t.Errorf("%s: got %q, %v; want %s", c.name, v.Path, err, c.want)
 		}
 	}
-	_, err = MatchImageValue(found, "nope", "", false)
+	_, err = MatchImageValue(found, "nope", "", "shop")
 	if err == nil || !strings.Contains(err.Error(), "worker.image (docker.io/bitnami/worker:2.0.0)") {
 		t.Fatalf("unknown name: %v", err)
 	}

@@ -83,6 +83,8 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			testCommand(),
 			recoverCommand(),
 			releaseCommand(),
+			bundleCommand(),
+			copyCommand(),
 		},
 	}
 	return app

@@ -75,16 +75,7 @@ func runRelease(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := releaseOutput{Chart: res.Chart.Pinned, Ref: res.Chart.Ref.WithDigest("").String(),
-		Digest: res.Chart.Digest, Version: res.Chart.Version, Images: res.Images}
-	if done, err := printStructured(c.App.Writer, c.String(flagOutput), out); done {
-		return err
-	}
-	for _, img := range out.Images {
-		fmt.Fprintf(c.App.Writer, "Image: %s\n", img.Ref)
-	}
-	_, err = fmt.Fprintf(c.App.Writer, "Chart: %s\n", out.Chart)
-	return err
+	return printReleaseResult(c, res)
 }
 
 func releaseOptions(c *ucli.Context) (oci.ReleaseOptions, error) {

@@ -102,6 +102,17 @@ func valueRendering(found []chartfmt.ImageValue, ref string) (chartfmt.ImageValu
 	if len(cands) > 0 {
 		return cands[0], nil
 	}
+	// Images chosen by user values at save time (--set image.repository=…)
+	// are found by their last path element.
+	var byBase []chartfmt.ImageValue
+	for _, v := range found {
+		if path.Base(repoOf(valueRepo(v))) == path.Base(repoOf(ref)) {
+			byBase = append(byBase, v)
+		}
+	}
+	if len(byBase) == 1 {
+		return byBase[0], nil
+	}
 	var list []string
 	for _, v := range found {
 		list = append(list, v.Path+" ("+v.Ref()+")")

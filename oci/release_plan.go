@@ -48,7 +48,7 @@ func matchImages(ch *chartfmt.Chart, specs []ImageSpec, paths map[string]string)
 		if p == "" {
 			p = fromFile[s.Name]
 		}
-		v, err := chartfmt.MatchImageValue(found, s.Name, p, len(specs) == 1)
+		v, err := chartfmt.MatchImageValue(found, s.Name, p, ch.Name())
 		if err != nil {
 			return nil, err
 		}
