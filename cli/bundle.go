@@ -13,7 +13,6 @@ import (
 	"github.com/berth-dev/berth/oci"
 )
 
-
 func bundleCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:     "bundle",
