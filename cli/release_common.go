@@ -75,7 +75,7 @@ func kubeConfig(c *ucli.Context) (kubeTarget, error) {
 }
 
 // connect returns a Deployer whose progress goes to stderr, and the namespace.
-func connect(c *ucli.Context) (*deployer.Deployer, string, error) {
+func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 	kt, err := kubeConfig(c)
 	if err != nil {
 		return nil, "", err

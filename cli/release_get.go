@@ -46,7 +46,7 @@ func runGet(c *ucli.Context, show func(*ucli.Context, *deployer.Release) error) 
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func writeHooks(w io.Writer, r *deployer.Release) error {
 
 func showAll(c *ucli.Context, r *deployer.Release) error {
 	w := c.App.Writer
-	if err := printRelease(w, "table", r, nil); err != nil {
+	if err := printReleaseInfo(w, "table", r, nil); err != nil {
 		return err
 	}
 	if err := writeYAML(w, "USER-SUPPLIED VALUES:", releaseValues(r, false)); err != nil {

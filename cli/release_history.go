@@ -38,7 +38,7 @@ func runHistory(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func runHistory(c *ucli.Context) error {
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err
 	}
-	tw := newTable(c.App.Writer)
+	tw := releaseTable(c.App.Writer)
 	fmt.Fprintln(tw, "REVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\tDESCRIPTION")
 	for _, e := range entries {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion, e.Description)

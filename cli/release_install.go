@@ -58,7 +58,7 @@ func runInstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func runInstall(c *ucli.Context) error {
 	if err != nil {
 		return fmt.Errorf("INSTALLATION FAILED: %w", err)
 	}
-	return printRelease(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
+	return printReleaseInfo(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
 }
 
 func installArgs(c *ucli.Context, args []string) (name, ref string, err error) {

@@ -57,7 +57,7 @@ func listCommand() *ucli.Command {
 }
 
 func runList(c *ucli.Context) error {
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func runList(c *ucli.Context) error {
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err
 	}
-	tw := newTable(c.App.Writer)
+	tw := releaseTable(c.App.Writer)
 	fmt.Fprintln(tw, "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION")
 	for _, e := range entries {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion)

@@ -37,7 +37,7 @@ func statusOf(r *deployer.Release, cs *deployer.ChangeSet) releaseStatus {
 	}
 	if r.Info != nil {
 		s.Status, s.Description, s.Notes = string(r.Info.Status), r.Info.Description, r.Info.Notes
-		s.FirstDeploy, s.LastDeployed = fmtTime(r.Info.FirstDeployed), fmtTime(r.Info.LastDeployed)
+		s.FirstDeploy, s.LastDeployed = releaseTime(r.Info.FirstDeployed), releaseTime(r.Info.LastDeployed)
 	}
 	if cs != nil {
 		s.Changes = cs.Entries
@@ -45,16 +45,16 @@ func statusOf(r *deployer.Release, cs *deployer.ChangeSet) releaseStatus {
 	return s
 }
 
-func fmtTime(t deployer.Time) string {
+func releaseTime(t deployer.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.Format(time.RFC3339Nano)
 }
 
-// printRelease prints a release the way helm install/status do, or as
+// printReleaseInfo prints a release the way helm install/status do, or as
 // JSON/YAML with -o.
-func printRelease(w io.Writer, format string, r *deployer.Release, cs *deployer.ChangeSet) error {
+func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deployer.ChangeSet) error {
 	if done, err := printStructured(w, format, statusOf(r, cs)); done {
 		return err
 	}
@@ -89,6 +89,6 @@ func changeSummary(cs *deployer.ChangeSet) string {
 	return strings.Join(parts, ", ")
 }
 
-func newTable(w io.Writer) *tabwriter.Writer {
+func releaseTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
 }

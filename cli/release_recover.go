@@ -24,7 +24,7 @@ func runRecover(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}

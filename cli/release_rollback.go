@@ -38,7 +38,7 @@ func runRollback(c *ucli.Context) error {
 			return fmt.Errorf("invalid revision %q: want a positive number", args[1])
 		}
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func runStatus(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
@@ -31,5 +31,5 @@ func runStatus(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	return printRelease(c.App.Writer, c.String(flagOutput), r, nil)
+	return printReleaseInfo(c.App.Writer, c.String(flagOutput), r, nil)
 }

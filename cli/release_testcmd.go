@@ -26,13 +26,13 @@ func runTest(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
 	r, err := d.RunTests(c.Context, deployer.TestOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Timeout: c.Duration(flagTimeout)})
 	if r != nil {
-		_ = printRelease(c.App.Writer, "table", r, nil)
+		_ = printReleaseInfo(c.App.Writer, "table", r, nil)
 		for _, h := range r.Hooks {
 			if h.LastRun.Phase != "" && len(h.Events) > 0 && h.Events[0] == deployer.TestEvent {
 				fmt.Fprintf(c.App.Writer, "TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:          %s\n",

@@ -44,7 +44,7 @@ func runUpgrade(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connect(c)
+	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
 	}
@@ -73,5 +73,5 @@ func runUpgrade(c *ucli.Context) error {
 	if c.String(flagOutput) == "table" || c.String(flagOutput) == "" {
 		fmt.Fprintf(c.App.Writer, "Release %q has been upgraded. Happy Helming!\n", args[0])
 	}
-	return printRelease(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
+	return printReleaseInfo(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
 }

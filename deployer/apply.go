@@ -38,6 +38,8 @@ func (o ApplyOptions) dryRun() []string {
 func (k *Kube) Apply(ctx context.Context, original, target []*Object, opts ApplyOptions) (*ChangeSet, error) {
 	cs := &ChangeSet{}
 	setOwnership(target, opts.Release, opts.Namespace)
+	// What was applied last time carried the same metadata.
+	setOwnership(original, opts.Release, opts.Namespace)
 	sortInstall(target)
 	live, err := k.getAll(ctx, target)
 	if err != nil {

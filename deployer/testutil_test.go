@@ -3,6 +3,7 @@ package deployer
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -23,3 +24,5 @@ func readCRDs(t *testing.T, chart string) []Manifest {
 	}
 	return out
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
