@@ -27,7 +27,9 @@ func (s *credentialStore) credential(ctx context.Context, hostport string) (auth
 	if s.opts.Username != "" || s.opts.Password != "" {
 		return auth.Credential{Username: s.opts.Username, Password: s.opts.Password}, nil
 	}
-	server := credentials.ServerAddressFromRegistry(hostport)
+	// hostport is the HTTP host (registry-1.docker.io for docker.io); Docker
+	// files the Hub's credentials under https://index.docker.io/v1/.
+	server := credentials.ServerAddressFromHostname(hostport)
 	for _, path := range []string{s.opts.dockerConfigPath(), s.opts.helmRegistryConfigPath()} {
 		cred, err := lookup(ctx, path, server)
 		if err != nil {
@@ -104,9 +106,11 @@ func (c *Client) Login(ctx context.Context, host, username, password string) err
 	// Check with exactly these credentials, not whatever is stored already.
 	client := *c.auth
 	client.Cache = auth.NewCache()
-	client.Credential = auth.StaticCredential(host, auth.Credential{Username: username, Password: password})
+	cred := auth.Credential{Username: username, Password: password}
+	// Not StaticCredential(host): docker.io is reached as registry-1.docker.io.
+	client.Credential = func(context.Context, string) (auth.Credential, error) { return cred, nil }
 	reg.Client = &client
-	if err := credentials.Login(ctx, store, reg, auth.Credential{Username: username, Password: password}); err != nil {
+	if err := credentials.Login(ctx, store, reg, cred); err != nil {
 		return fmt.Errorf("login to %s: %w", host, err)
 	}
 	return nil

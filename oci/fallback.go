@@ -39,7 +39,7 @@ func (c *Client) anonymous() *Client {
 // given as flags are never second-guessed.
 func (c *Client) pullWithFallback(ctx context.Context, r Reference, pull func(*Client) (*PullResult, error)) (*PullResult, error) {
 	res, err := pull(c)
-	if err == nil || !isAuthRefusal(err) || c.opts.Username != "" || !c.creds.used.has(r.Registry) {
+	if err == nil || !isAuthRefusal(err) || c.opts.Username != "" || !c.creds.used.has(refForOras(r).Host()) {
 		return res, err
 	}
 	res, anonErr := pull(c.anonymous())

@@ -1,6 +1,9 @@
 package oci
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 func TestParseReference(t *testing.T) {
 	const d = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
@@ -48,4 +51,20 @@ func FuzzParseReference(f *testing.F) {
 			t.Fatalf("%q parsed to %+v, which formats to %q and parses to %+v (%v)", s, r, r.String(), again, err)
 		}
 	})
+}
+
+// TestDockerHubCredentialKey: Docker files the Hub's login under
+// https://index.docker.io/v1/ while requests go to registry-1.docker.io.
+func TestDockerHubCredentialKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := dir + "/config.json"
+	if err := os.WriteFile(cfg, []byte(`{"auths":{"https://index.docker.io/v1/":{"auth":"dXNlcjpodWJzZWNyZXQ="}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := newCredentialStore(Options{DockerConfig: cfg, HelmRegistryConfig: dir + "/none.json"})
+	host := refForOras(Reference{Registry: "docker.io", Repository: "bitnamicharts/nginx"}).Host()
+	cred, err := s.credential(t.Context(), host)
+	if err != nil || cred.Username != "user" || cred.Password != "hubsecret" {
+		t.Fatalf("credential for %s: %+v %v", host, cred, err)
+	}
 }
