@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 
 	"sigs.k8s.io/yaml"
@@ -78,28 +79,64 @@ func (l *linter) render(ctx context.Context, c *Chart, opts LintOptions) {
 	if ns == "" {
 		ns = "default"
 	}
+	// No missingkey=error even for --strict: Helm v3.22.0's lint ignores
+	// strict when rendering (it only makes warnings fatal).
+	ro := RenderOptions{ReleaseName: lintReleaseName, Namespace: ns, KubeVersion: opts.KubeVersion}
 	for _, set := range sets {
 		if ctx.Err() != nil {
 			return
+		}
+		label := set.label
+		if label == "" {
+			label = ValuesFileName
 		}
 		suffix := ""
 		if set.label != "" {
 			suffix = fmt.Sprintf(" (with values %s)", set.label)
 		}
-		r, err := Render(ctx, &rc, set.vals, RenderOptions{ReleaseName: lintReleaseName, Namespace: ns, KubeVersion: opts.KubeVersion})
-		if err != nil {
-			file, line := errorLocation(err.Error(), c.Name())
-			if file == "" {
-				file = set.label
-				if file == "" {
-					file = ValuesFileName
-				}
-			}
-			l.add(LintError, file, line, "%v%s", err, suffix)
-			continue
+		if r := l.renderSet(ctx, &rc, set.vals, ro, label, suffix); r != nil {
+			l.documents(c.Name(), r, suffix)
 		}
-		l.documents(c.Name(), r, suffix)
 	}
+}
+
+// renderSet renders with one set of values. A failure is rendered again in
+// Helm's lint mode, where `required` and `fail` only log: if that succeeds,
+// the failure is a warning (helm lint passes such charts; --strict fails
+// them) located at the template line of the first failure, and the other
+// required/fail messages follow, located at the values file.
+func (l *linter) renderSet(ctx context.Context, c *Chart, vals map[string]any, ro RenderOptions, label, suffix string) *Rendered {
+	r, err := Render(ctx, c, vals, ro)
+	if err == nil {
+		return r
+	}
+	file, line := errorLocation(err.Error(), c.Name())
+	if file == "" {
+		file = label
+	}
+	var (
+		mu    sync.Mutex
+		notes []string
+	)
+	ro.LintMode = true
+	ro.Warn = func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		if rest, ok := strings.CutPrefix(msg, "[INFO] "); ok && (strings.HasPrefix(rest, "Missing required value: ") || strings.HasPrefix(rest, "Fail: ")) {
+			mu.Lock()
+			notes = append(notes, rest)
+			mu.Unlock()
+		}
+	}
+	r, lintErr := Render(ctx, c, vals, ro)
+	if lintErr != nil {
+		l.add(LintError, file, line, "%v%s", err, suffix)
+		return nil
+	}
+	l.add(LintWarning, file, line, "%v%s", err, suffix)
+	for _, n := range notes[min(1, len(notes)):] {
+		l.add(LintWarning, label, 1, "%s%s", n, suffix)
+	}
+	return r
 }
 
 // documents checks each rendered document's identity fields.
