@@ -3,6 +3,7 @@ package oci
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -40,13 +41,22 @@ func (c *Client) anonymous() *Client {
 func (c *Client) pullWithFallback(ctx context.Context, r Reference, pull func(*Client) (*PullResult, error)) (*PullResult, error) {
 	res, err := pull(c)
 	if err == nil || !isAuthRefusal(err) || c.opts.Username != "" || !c.creds.used.has(refForOras(r).Host()) {
-		return res, err
+		return res, explainRefusal(err, r.Registry, "pull")
 	}
 	res, anonErr := pull(c.anonymous())
 	if anonErr != nil {
-		return nil, err
+		return nil, explainRefusal(err, r.Registry, "pull")
 	}
 	res.Warnings = append(res.Warnings, "the credentials stored for "+r.Registry+
 		" were refused; pulled anonymously (run `berth registry login` to renew them)")
 	return res, nil
+}
+
+// explainRefusal adds what to do to a 401/403 from the registry; the
+// registry's own message stays in the chain.
+func explainRefusal(err error, host, action string) error {
+	if !isAuthRefusal(err) {
+		return err
+	}
+	return fmt.Errorf("%w\n(the registry refused to let these credentials %s; log in with `berth registry login %s`, or check the account's access to this repository)", err, action, host)
 }

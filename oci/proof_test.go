@@ -140,11 +140,13 @@ func TestAuthFailures(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("reader push: want refusal, got %v", err)
 	}
+	t.Logf("reader push: %v", err)
 	expired := registrytest.Start(t, registrytest.Bearer(), registrytest.TokenTTL(-5*time.Minute))
 	_, err = clientFor(t, expired, expired.Username, expired.Password).Pull(ctx, "oci://"+expired.Host+"/charts/podinfo", PullOptions{Version: "1.0.0"})
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("expired token: %v", err)
 	}
+	t.Logf("expired token: %v", err)
 	// --insecure-skip-tls-verify reaches a TLS registry without its CA.
 	insecure, _ := NewClient(Options{InsecureSkipTLSVerify: true, Username: htp.Username, Password: htp.Password,
 		CacheDir: t.TempDir(), DockerConfig: filepath.Join(t.TempDir(), "c.json")})

@@ -63,7 +63,7 @@ func (c *Client) Push(ctx context.Context, tgz []byte, dest string, opts PushOpt
 	}
 	res, err := c.PushArtifact(ctx, ref, art)
 	if err != nil {
-		return nil, err
+		return nil, explainRefusal(err, ref.Registry, "push")
 	}
 	res.Name, res.Version = meta.Name, meta.Version
 	return res, nil
