@@ -2,6 +2,7 @@ package oci
 
 import (
 	"context"
+	"path/filepath"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"oras.land/oras-go/v2/registry/remote/auth"
@@ -11,13 +12,16 @@ import (
 
 // ImageOptions returns options for package oci/image that reach registries
 // exactly as c does: the same TLS settings, retries and debug log, and the
-// same credentials (flags, Docker's config, Helm's registry config).
+// same credentials (flags, Docker's config, Helm's registry config), with
+// archive digests cached beside the chart cache.
 func (c *Client) ImageOptions() image.Options {
 	return image.Options{
 		Transport: c.http.Transport,
 		Keychain:  keychain{c.creds},
 		PlainHTTP: c.opts.PlainHTTP,
 		UserAgent: c.opts.UserAgent,
+		// Beside the chart cache: unchanged archives are not hashed again.
+		DigestCacheDir: filepath.Join(c.opts.cacheDir(), "archive-digests"),
 	}
 }
 

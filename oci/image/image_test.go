@@ -231,3 +231,34 @@ func TestDaemonUnreachable(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestArchiveDigestCache(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "cache")
+	tarPath := filepath.Join(dir, "app.tar")
+	first := randomImage(t, 4096, 3)
+	writeArchive(t, tarPath, map[string]v1.Image{"example.com/app:1": first})
+	for range 2 {
+		got, err := Open(t.Context(), tarPath, Options{DigestCacheDir: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mustDigest(t, got) != mustDigest(t, first) {
+			t.Fatalf("digest %s, want %s", mustDigest(t, got), mustDigest(t, first))
+		}
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 3 {
+		t.Fatalf("cache holds %d entries, want one per layer (3)", len(entries))
+	}
+	// The same path rewritten with another image never hits the old entries.
+	second := randomImage(t, 4096, 3)
+	os.Remove(tarPath)
+	writeArchive(t, tarPath, map[string]v1.Image{"example.com/app:1": second})
+	got, err := Open(t.Context(), tarPath, Options{DigestCacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustDigest(t, got) != mustDigest(t, second) {
+		t.Fatalf("after rewrite: digest %s, want %s", mustDigest(t, got), mustDigest(t, second))
+	}
+}

@@ -23,6 +23,10 @@ type Options struct {
 	PlainHTTP bool
 	// UserAgent is sent with every request.
 	UserAgent string
+	// DigestCacheDir remembers the layer digests of `docker save` archives
+	// (keyed by file identity, size and mtime), so an unchanged archive is
+	// not read again; empty disables the cache.
+	DigestCacheDir string
 	// Jobs bounds concurrent blob uploads; 0 means DefaultJobs.
 	Jobs int
 	// Progress receives one event per blob state change; nil drops them.

@@ -63,7 +63,7 @@ func sniffTar(path string) (tarKind, error) {
 
 // openArchive opens one image of a `docker save` archive: the one tagged
 // selector, or the only one.
-func openArchive(path, selector string) (Artifact, error) {
+func openArchive(path, selector string, opts Options) (Artifact, error) {
 	opener := func() (io.ReadCloser, error) { return os.Open(path) }
 	m, err := tarball.LoadManifest(opener)
 	if err != nil {
@@ -82,6 +82,12 @@ func openArchive(path, selector string) (Artifact, error) {
 	} else if len(m) != 1 {
 		return nil, fmt.Errorf("%s holds %d images; pick one with %s:REPO:TAG (%s)", path, len(m), path, archiveTags(m))
 	}
+	if d, ok := pick(m, tag); ok {
+		a, err := openArchiveIndexed(path, d, &digestCache{dir: opts.DigestCacheDir})
+		if a != nil || err != nil {
+			return a, err
+		}
+	}
 	img, err := tarball.Image(opener, tag)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -91,6 +97,21 @@ func openArchive(path, selector string) (Artifact, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return img, nil
+}
+
+// pick returns the manifest.json entry tag selects (or the only one).
+func pick(m tarball.Manifest, tag *name.Tag) (tarball.Descriptor, bool) {
+	if tag == nil {
+		return m[0], len(m) == 1
+	}
+	for _, d := range m {
+		for _, rt := range d.RepoTags {
+			if parsed, err := name.NewTag(rt); err == nil && parsed.String() == tag.String() {
+				return d, true
+			}
+		}
+	}
+	return tarball.Descriptor{}, false
 }
 
 func hasTag(m tarball.Manifest, t name.Tag) bool {

@@ -1,0 +1,94 @@
+package image
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// openArchiveIndexed reads a `docker save` archive in place, like
+// go-containerregistry's tarball package and with the same manifest bytes,
+// but hashes each gzip layer at most once per archive file (the digest cache
+// is keyed by the file's identity, size and mtime). It returns nil, nil when
+// the archive needs the general reader: uncompressed layers (Docker's own
+// archives, which must be gzipped to push) or foreign layers.
+func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCache) (Artifact, error) {
+	if len(entry.LayerSources) > 0 {
+		return nil, nil
+	}
+	tb, err := openTarBlobs(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := tb.file(entry.Config)
+	if err != nil {
+		return nil, fmt.Errorf("%s: config %s: %w", path, entry.Config, err)
+	}
+	cfgHash, _, _ := v1.SHA256(bytes.NewReader(cfg))
+	img := &archiveImage{config: cfg, layers: map[v1.Hash]*archiveLayer{}}
+	m := v1.Manifest{SchemaVersion: 2, MediaType: types.DockerManifestSchema2,
+		Config: v1.Descriptor{MediaType: types.DockerConfigJSON, Size: int64(len(cfg)), Digest: cfgHash}}
+	for _, name := range entry.Layers {
+		gz, err := isGzipEntry(tb, name)
+		if err != nil || !gz {
+			return nil, err
+		}
+		h, err := cache.digest(path, tb, name)
+		if err != nil {
+			return nil, err
+		}
+		size := tb.entries[name].size
+		m.Layers = append(m.Layers, v1.Descriptor{MediaType: types.DockerLayer, Size: size, Digest: h})
+		img.layers[h] = &archiveLayer{tb: tb, name: name, digest: h, size: size}
+	}
+	if img.raw, err = json.Marshal(m); err != nil {
+		return nil, err
+	}
+	return partial.CompressedToImage(img)
+}
+
+func isGzipEntry(tb *tarBlobs, name string) (bool, error) {
+	rc, err := tb.section(name)
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	magic, _ := bufio.NewReader(rc).Peek(2)
+	return bytes.Equal(magic, []byte{0x1f, 0x8b}), nil
+}
+
+type archiveImage struct {
+	raw, config []byte
+	layers      map[v1.Hash]*archiveLayer
+}
+
+func (i *archiveImage) MediaType() (types.MediaType, error) { return types.DockerManifestSchema2, nil }
+func (i *archiveImage) RawManifest() ([]byte, error)        { return i.raw, nil }
+func (i *archiveImage) RawConfigFile() ([]byte, error)      { return i.config, nil }
+
+func (i *archiveImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) {
+	if l, ok := i.layers[h]; ok {
+		return l, nil
+	}
+	return nil, fmt.Errorf("no layer %s in the archive", h)
+}
+
+// archiveLayer streams a gzip layer from its tar entry.
+type archiveLayer struct {
+	tb     *tarBlobs
+	name   string
+	digest v1.Hash
+	size   int64
+}
+
+func (l *archiveLayer) Digest() (v1.Hash, error)            { return l.digest, nil }
+func (l *archiveLayer) Size() (int64, error)                { return l.size, nil }
+func (l *archiveLayer) MediaType() (types.MediaType, error) { return types.DockerLayer, nil }
+func (l *archiveLayer) Compressed() (io.ReadCloser, error)  { return l.tb.section(l.name) }

@@ -1,0 +1,79 @@
+package image
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// digestCache remembers the digests of archive entries, so releasing the
+// same unchanged archive again does not read it again. An entry is keyed
+// by the archive's path, device, inode, size and modification time and the
+// entry's position: a rewritten archive never hits. (Like make or git's
+// stat cache it trusts mtime; the registry still verifies every upload.)
+type digestCache struct{ dir string }
+
+func (c *digestCache) digest(path string, tb *tarBlobs, name string) (v1.Hash, error) {
+	e := tb.entries[name]
+	key, ok := c.key(path, e)
+	if ok {
+		if b, err := os.ReadFile(filepath.Join(c.dir, key)); err == nil {
+			if h, err := v1.NewHash(string(b)); err == nil {
+				return h, nil
+			}
+		}
+	}
+	rc, err := tb.section(name)
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	defer rc.Close()
+	h, _, err := v1.SHA256(rc)
+	if err != nil {
+		return v1.Hash{}, fmt.Errorf("%s: hash %s: %w", path, name, err)
+	}
+	if ok {
+		c.store(key, h)
+	}
+	return h, nil
+}
+
+func (c *digestCache) key(path string, e tarEntry) (string, bool) {
+	if c == nil || c.dir == "" {
+		return "", false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", false
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", false
+	}
+	id := fmt.Sprintf("%s|%d|%d|%d|%d", abs, fi.Size(), fi.ModTime().UnixNano(), e.offset, e.size)
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		id += fmt.Sprintf("|%d|%d", st.Dev, st.Ino)
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:]), true
+}
+
+// store writes through a temporary file, so a reader never sees half a digest.
+func (c *digestCache) store(key string, h v1.Hash) {
+	if os.MkdirAll(c.dir, 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.WriteString(h.String())
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(c.dir, key)) != nil {
+		os.Remove(tmp.Name())
+	}
+}
