@@ -73,12 +73,18 @@ func (e *engine) parse(tpls map[string]renderable) (root *template.Template, key
 	results := make([]map[string]*parse.Tree, len(keys))
 	errs := make([]error, len(keys))
 	parallelFor(len(keys), func(i int) {
-		if !skip[i] {
+		if skip[i] == 0 {
 			results[i], errs[i] = parse.Parse(keys[i], tpls[keys[i]].text, "", "", e.funcs, builtinFuncNames)
 		}
 	})
 	for i, name := range keys {
-		if skip[i] {
+		if skip[i] != 0 {
+			// A skipped copy fails exactly when its parsed twin does; it
+			// comes first, so it is the file Helm names.
+			if errs[skip[i]] != nil {
+				_, err := parse.Parse(name, tpls[name].text, "", "", e.funcs, builtinFuncNames)
+				return nil, nil, parseError(name, err)
+			}
 			continue
 		}
 		if errs[i] != nil {
@@ -97,16 +103,19 @@ func (e *engine) parse(tpls map[string]renderable) (root *template.Template, key
 // redundantPartials marks partials ("_" files, never executed) whose text
 // is repeated by a file parsed later — typically a library such as
 // bitnami/common vendored at several depths. The later copy redefines the
-// same names, so the earlier parse can have no effect and is skipped.
-func redundantPartials(keys []string, tpls map[string]renderable) []bool {
-	skip := make([]bool, len(keys))
-	seen := map[string]bool{}
+// same names, so the earlier parse can have no effect and is skipped. The
+// result holds, for each skipped file, the index of its parsed twin (0 for
+// files that are parsed; a twin is always later, so never index 0).
+func redundantPartials(keys []string, tpls map[string]renderable) []int {
+	skip := make([]int, len(keys))
+	seen := map[string]int{}
 	for i := len(keys) - 1; i >= 0; i-- {
 		text := tpls[keys[i]].text
-		if seen[text] && strings.HasPrefix(path.Base(keys[i]), "_") {
-			skip[i] = true
+		if twin, ok := seen[text]; ok && strings.HasPrefix(path.Base(keys[i]), "_") {
+			skip[i] = twin
+			continue
 		}
-		seen[text] = true
+		seen[text] = i
 	}
 	return skip
 }

@@ -69,6 +69,7 @@ func TestTemplateMatchesHelmEdgeCases(t *testing.T) {
 		c("set-parse-error", []string{"--set", "a[=1"}, "rel", u),
 		c("set-json-error", []string{"--set-json", "a={bad"}, "rel", u),
 		c("parse-error", nil, "rel", chart("badparse")),
+		c("parse-error-duplicated-partial", nil, "rel", chart("dupbroken")),
 		c("exec-error", nil, "rel", chart("badexec")),
 		c("library-root", nil, "rel", chart("libroot")),
 		c("missing-dependency", nil, "rel", chart("missingdep")),
