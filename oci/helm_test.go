@@ -1,9 +1,7 @@
 package oci
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,31 +10,18 @@ import (
 	"github.com/berth-dev/berth/tools"
 )
 
-// oracle runs the Helm v3.22.0 binary with a private home, so tests never
-// read or write the user's Helm or Docker configuration.
+// oracle is the Helm v3.22.0 binary with a private home (tools.Helm) plus
+// the registry steps the oci tests repeat.
 type oracle struct {
+	*tools.Helm
 	t    testing.TB
-	bin  string
-	env  []string
 	home string
 }
 
 func newOracle(t testing.TB) *oracle {
 	t.Helper()
-	bin, err := tools.Path("helm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	env := append(os.Environ(),
-		"HOME="+home,
-		"HELM_CACHE_HOME="+filepath.Join(home, "cache"),
-		"HELM_CONFIG_HOME="+filepath.Join(home, "config"),
-		"HELM_DATA_HOME="+filepath.Join(home, "data"),
-		"HELM_REGISTRY_CONFIG="+filepath.Join(home, "registry.json"),
-		"DOCKER_CONFIG="+filepath.Join(home, "docker"),
-	)
-	return &oracle{t: t, bin: bin, env: env, home: home}
+	h := tools.NewHelm(t)
+	return &oracle{Helm: h, t: t, home: h.Home}
 }
 
 // run executes helm and returns stdout, failing the test on error.
@@ -44,29 +29,14 @@ func (o *oracle) run(stdin string, args ...string) string {
 	o.t.Helper()
 	out, err := o.try(stdin, args...)
 	if err != nil {
-		o.t.Fatalf("helm %s: %v", strings.Join(args, " "), err)
+		o.t.Fatal(err)
 	}
 	return out
 }
 
 func (o *oracle) try(stdin string, args ...string) (string, error) {
-	cmd := exec.Command(o.bin, args...)
-	cmd.Env = o.env
-	cmd.Stdin = strings.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), &helmError{err: err, stderr: stderr.String()}
-	}
-	return stdout.String(), nil
+	return o.Run(strings.NewReader(stdin), args...)
 }
-
-type helmError struct {
-	err    error
-	stderr string
-}
-
-func (e *helmError) Error() string { return e.err.Error() + ": " + strings.TrimSpace(e.stderr) }
 
 // transportFlags are the flags helm needs to reach r.
 func transportFlags(r *registrytest.Registry) []string {
