@@ -1,10 +1,8 @@
 package chartfmt
 
 import (
-	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -43,36 +41,12 @@ func sharedChartNames(t testing.TB) []string {
 	return names
 }
 
-// runHelm runs the Helm oracle with isolated config/cache dirs and returns
-// its stdout; stderr is returned in the error.
+// runHelm runs the Helm oracle with a private home and returns its stdout;
+// stderr is in the error.
 func runHelm(t testing.TB, args ...string) (string, error) {
 	t.Helper()
-	bin, err := tools.Path("helm")
-	if err != nil {
-		t.Fatalf("helm oracle: %v", err)
-	}
-	home := t.TempDir()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(),
-		"HELM_CACHE_HOME="+filepath.Join(home, "cache"),
-		"HELM_CONFIG_HOME="+filepath.Join(home, "config"),
-		"HELM_DATA_HOME="+filepath.Join(home, "data"),
-		"KUBECONFIG="+filepath.Join(home, "kubeconfig"),
-	)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), &helmError{err: err, stderr: stderr.String()}
-	}
-	return stdout.String(), nil
+	return tools.NewHelm(t).Run(nil, args...)
 }
-
-type helmError struct {
-	err    error
-	stderr string
-}
-
-func (e *helmError) Error() string { return e.err.Error() + ": " + e.stderr }
 
 // mustHelm is runHelm that fails the test on error.
 func mustHelm(t testing.TB, args ...string) string {

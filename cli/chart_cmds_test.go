@@ -3,7 +3,6 @@ package cli
 import (
 	"crypto/sha256"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,18 +14,7 @@ import (
 
 func helmOut(t *testing.T, args ...string) string {
 	t.Helper()
-	bin, err := tools.Path("helm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "HELM_CONFIG_HOME="+home, "HELM_CACHE_HOME="+home, "HELM_DATA_HOME="+home)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("helm %v: %v", args, err)
-	}
-	return string(out)
+	return tools.NewHelm(t).MustRun(t, args...)
 }
 
 // TestPackageCommandReproducible: `berth package` of two copies with other
