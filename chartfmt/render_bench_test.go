@@ -22,7 +22,7 @@ import (
 // Subprocess runs report cpu-ms/op (user+sys) and maxrss-KB from rusage.
 // The ratio berth/helm of ns/op is the figure of BENCHMARKS.md.
 func BenchmarkRender(b *testing.B) {
-	dirs, err := filepath.Glob("/work/shared/charts/*/Chart.yaml")
+	dirs, err := filepath.Glob(filepath.Join(sharedChartsDir(b), "*", "Chart.yaml"))
 	if err != nil || len(dirs) == 0 {
 		b.Fatalf("no shared charts: %v", err)
 	}

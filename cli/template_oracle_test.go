@@ -21,8 +21,6 @@ import (
 // for byte (after maskRandom, see there), or, when Helm fails, the error
 // text from "Error:" on.
 
-const sharedCharts = "/work/shared/charts"
-
 // oracleCase is one `template` invocation: args after "template", flags
 // first (berth's flag parser stops at the first positional argument).
 type oracleCase struct {
@@ -39,9 +37,13 @@ func commonFlags(extra ...string) []string {
 // its ci/*.yaml files.
 func sharedChartCases(t *testing.T) []oracleCase {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(sharedCharts, "*", "Chart.yaml"))
+	charts, err := tools.ChartsDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := filepath.Glob(filepath.Join(charts, "*", "Chart.yaml"))
 	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no charts in %s: %v", sharedCharts, err)
+		t.Fatalf("no charts in %s: %v", charts, err)
 	}
 	var cases []oracleCase
 	for _, cy := range dirs {
