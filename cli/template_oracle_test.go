@@ -58,6 +58,21 @@ func sharedChartCases(t *testing.T) []oracleCase {
 			})
 		}
 	}
+	// A few flag variations on real charts.
+	for _, v := range []struct {
+		chart string
+		flags []string
+	}{
+		{"grafana", []string{"-a", "policy/v1/PodDisruptionBudget", "--set", "podDisruptionBudget.minAvailable=1"}},
+		{"prometheus", []string{"--is-upgrade", "--skip-tests"}},
+		{"ingress-nginx", []string{"--include-crds", "--no-hooks", "-s", "templates/controller-deployment.yaml"}},
+		{"wordpress", []string{"--set", "mariadb.enabled=false,memcached.enabled=true,externalDatabase.password=x"}},
+		{"podinfo", []string{"-f", filepath.Join(charts, "podinfo", "values-prod.yaml")}},
+		{"redis", nil},
+	} {
+		flags := append([]string{"-n", "other"}, v.flags...) // default kube version
+		cases = append(cases, oracleCase{name: v.chart + "/flags", args: append(flags, "rel", filepath.Join(charts, v.chart))})
+	}
 	return cases
 }
 
