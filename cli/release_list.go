@@ -67,6 +67,17 @@ func runList(c *ucli.Context) error {
 			opts.Statuses = append(opts.Statuses, sts...)
 		}
 	}
+	if c.Bool(flagShort) {
+		// Names only: read labels, decode nothing.
+		heads, err := d.ListHeads(c.Context, opts)
+		if err != nil {
+			return err
+		}
+		for _, h := range heads {
+			fmt.Fprintln(c.App.Writer, h.Name)
+		}
+		return nil
+	}
 	rels, err := d.List(c.Context, opts)
 	if err != nil {
 		return err
@@ -75,12 +86,6 @@ func runList(c *ucli.Context) error {
 	for _, r := range rels {
 		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: fmt.Sprint(r.Version),
 			Updated: r.Info.LastDeployed.Format(helmTime), Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion()})
-	}
-	if c.Bool(flagShort) {
-		for _, e := range entries {
-			fmt.Fprintln(c.App.Writer, e.Name)
-		}
-		return nil
 	}
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err

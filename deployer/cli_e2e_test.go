@@ -116,7 +116,7 @@ var (
 )
 
 // berthBinary builds the berth command once per test binary.
-func berthBinary(t *testing.T) string {
+func berthBinary(t testing.TB) string {
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "berth-bin-")
 		if err != nil {

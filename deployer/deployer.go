@@ -24,7 +24,9 @@ func New(cfg *rest.Config) (*Deployer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deployer{Kube: k, Store: NewStore(k.Core.CoreV1())}, nil
+	store := NewStore(k.Core.CoreV1())
+	store.meta = k.Metadata
+	return &Deployer{Kube: k, Store: store}, nil
 }
 
 // Event is one step of an operation, for progress display.

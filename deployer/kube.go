@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 )
@@ -26,6 +27,7 @@ const defaultConcurrency = 8
 type Kube struct {
 	Core      kubernetes.Interface
 	Dynamic   dynamic.Interface
+	Metadata  metadata.Interface
 	discovery discovery.CachedDiscoveryInterface
 	mapper    *restmapper.DeferredDiscoveryRESTMapper
 	scheme    *runtime.Scheme
@@ -41,13 +43,22 @@ func NewKube(cfg *rest.Config) (*Kube, error) {
 		// 5 QPS would dominate install time.
 		cfg.QPS, cfg.Burst = 100, 200
 	}
-	core, err := kubernetes.NewForConfig(cfg)
+	// Built-in types travel as protobuf: release Secrets are large []byte
+	// payloads that JSON would base64 twice over.
+	pcfg := rest.CopyConfig(cfg)
+	pcfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	pcfg.ContentType = "application/vnd.kubernetes.protobuf"
+	core, err := kubernetes.NewForConfig(pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dynamic client: %w", err)
+	}
+	meta, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("metadata client: %w", err)
 	}
 	disc := memory.NewMemCacheClient(core.Discovery())
 	sch := runtime.NewScheme()
@@ -58,7 +69,7 @@ func NewKube(cfg *rest.Config) (*Kube, error) {
 		return nil, err
 	}
 	return &Kube{
-		Core: core, Dynamic: dyn, discovery: disc,
+		Core: core, Dynamic: dyn, Metadata: meta, discovery: disc,
 		mapper:      restmapper.NewDeferredDiscoveryRESTMapper(disc),
 		scheme:      sch,
 		Concurrency: defaultConcurrency,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -93,6 +94,9 @@ func (k *Kube) normalize(gvk schema.GroupVersionKind, js []byte) ([]byte, error)
 	if err := json.Unmarshal(js, typed); err != nil {
 		return nil, err
 	}
+	if sec, ok := typed.(*corev1.Secret); ok {
+		foldStringData(sec)
+	}
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(typed)
 	if err != nil {
 		return nil, err
@@ -134,4 +138,20 @@ func pruneDirectives(m map[string]any) bool {
 		return true
 	}
 	return false
+}
+
+// foldStringData moves stringData into data as the API server does on
+// write: live Secrets never show stringData, so comparing with it would
+// patch every Secret on every upgrade (Helm does).
+func foldStringData(sec *corev1.Secret) {
+	if len(sec.StringData) == 0 {
+		return
+	}
+	if sec.Data == nil {
+		sec.Data = map[string][]byte{}
+	}
+	for k, v := range sec.StringData {
+		sec.Data[k] = []byte(v)
+	}
+	sec.StringData = nil
 }

@@ -26,3 +26,8 @@ func (d *Deployer) Status(ctx context.Context, t Target, revision int) (*Release
 func (d *Deployer) List(ctx context.Context, opts ListOptions) ([]*Release, error) {
 	return d.Store.List(ctx, opts)
 }
+
+// ListHeads lists matching releases from labels only (no payload decoded).
+func (d *Deployer) ListHeads(ctx context.Context, opts ListOptions) ([]Head, error) {
+	return d.Store.ListHeads(ctx, opts)
+}

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/metadata"
 )
 
 // Secret format constants, identical to Helm 3's Secret driver.
@@ -37,6 +38,8 @@ var (
 // Store keeps releases in Helm-format Secrets.
 type Store struct {
 	secrets corev1client.SecretsGetter
+	// meta lists Secrets' metadata only (labels), for list without payloads.
+	meta metadata.Interface
 }
 
 // NewStore returns a Store over a core/v1 client.
@@ -108,7 +111,7 @@ func (s *Store) Get(ctx context.Context, namespace, name string, version int) (*
 
 // History returns every revision of a release, oldest first.
 func (s *Store) History(ctx context.Context, namespace, name string) ([]*Release, error) {
-	secs, err := s.query(ctx, namespace, labels.Set{"name": name, "owner": "helm"})
+	secs, err := s.query(ctx, namespace, labels.Set{"name": name, "owner": "helm"}.String())
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +148,8 @@ func (s *Store) Delete(ctx context.Context, namespace, name string, version int)
 	return nil
 }
 
-func (s *Store) query(ctx context.Context, namespace string, sel labels.Set) ([]corev1.Secret, error) {
-	list, err := s.secrets.Secrets(namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+func (s *Store) query(ctx context.Context, namespace, sel string) ([]corev1.Secret, error) {
+	list, err := s.secrets.Secrets(namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return nil, fmt.Errorf("list release secrets (%s): %w", sel, err)
 	}

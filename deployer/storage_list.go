@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 
+	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
+	"k8s.io/apimachinery/pkg/util/sets"
 )
 
 // ListOptions filter List. A zero value lists deployed and failed releases
@@ -23,28 +25,64 @@ type ListOptions struct {
 	All bool
 }
 
-// List returns the newest revision of each release that passes the filter,
-// sorted by namespace then name. Status and revision come from Secret
-// labels; only the revisions that survive the filter are decoded.
-func (s *Store) List(ctx context.Context, opts ListOptions) ([]*Release, error) {
-	ns := opts.Namespace
-	if opts.AllNamespaces {
-		ns = ""
+func (o ListOptions) namespace() string {
+	if o.AllNamespaces {
+		return ""
 	}
-	secs, err := s.query(ctx, ns, labels.Set{"owner": "helm"})
+	return o.Namespace
+}
+
+// List returns the newest revision of each release that passes the filter,
+// sorted by namespace then name. Which revisions qualify is read from Secret
+// labels; only their payloads are fetched (the server filters by status
+// label) and decoded, and only as far as listing needs: the returned
+// releases carry name, info and chart metadata only (see peekRelease). Helm fetches and fully decodes every revision of every release.
+func (s *Store) List(ctx context.Context, opts ListOptions) ([]*Release, error) {
+	heads, err := s.ListHeads(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	var out []*Release
-	for _, sec := range newestPerRelease(secs) {
-		if !opts.keeps(Status(sec.Labels["status"])) {
-			continue
+	if len(heads) == 0 {
+		return nil, nil
+	}
+	want := map[string]bool{}
+	statuses := sets.New[string]()
+	for _, h := range heads {
+		want[SecretName(h.Name, h.Version)+"/"+h.Namespace] = true
+		statuses.Insert(string(h.Status))
+	}
+	sel := labels.NewSelector()
+	owner, _ := labels.NewRequirement("owner", selection.Equals, []string{"helm"})
+	status, err := labels.NewRequirement("status", selection.In, sets.List(statuses))
+	if err != nil {
+		return nil, fmt.Errorf("list releases: %w", err)
+	}
+	secs, err := s.query(ctx, opts.namespace(), sel.Add(*owner, *status).String())
+	if err != nil {
+		return nil, err
+	}
+	var picked []*corev1.Secret
+	for i := range secs {
+		if want[secs[i].Name+"/"+secs[i].Namespace] {
+			picked = append(picked, &secs[i])
 		}
-		r, err := releaseFromSecret(sec)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+	}
+	return decodeListed(ctx, picked)
+}
+
+// decodeListed peeks into the picked Secrets in parallel.
+func decodeListed(ctx context.Context, secs []*corev1.Secret) ([]*Release, error) {
+	out := make([]*Release, len(secs))
+	g, _ := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i, sec := range secs {
+		g.Go(func() (err error) {
+			out[i], err = peekRelease(sec)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Namespace != out[j].Namespace {
@@ -69,30 +107,4 @@ func (o ListOptions) keeps(s Status) bool {
 		}
 	}
 	return false
-}
-
-// newestPerRelease picks, by the version label, each release's newest
-// Secret without decoding any payload.
-func newestPerRelease(secs []corev1.Secret) []*corev1.Secret {
-	best := map[string]*corev1.Secret{}
-	bestV := map[string]int{}
-	for i := range secs {
-		sec := &secs[i]
-		if sec.Type != secretType {
-			continue
-		}
-		v, err := strconv.Atoi(sec.Labels["version"])
-		if err != nil {
-			continue
-		}
-		key := fmt.Sprintf("%s/%s", sec.Namespace, sec.Labels["name"])
-		if cur, ok := bestV[key]; !ok || v > cur {
-			best[key], bestV[key] = sec, v
-		}
-	}
-	out := make([]*corev1.Secret, 0, len(best))
-	for _, sec := range best {
-		out = append(out, sec)
-	}
-	return out
 }

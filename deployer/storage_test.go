@@ -54,6 +54,14 @@ func TestStorageDecodesHelmRelease(t *testing.T) {
 		if !reflect.DeepEqual(want, got) {
 			t.Errorf("revision %d: re-encoded JSON differs\nhelm:  %s\nberth: %s", v, raw, again)
 		}
+		peeked, err := peekRelease(sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if peeked.Name != rel.Name || peeked.Version != rel.Version || peeked.Namespace != rel.Namespace ||
+			!reflect.DeepEqual(peeked.Info, rel.Info) || !reflect.DeepEqual(peeked.Chart.Metadata, rel.Chart.Metadata) {
+			t.Errorf("peeked release differs: %+v %+v", peeked, peeked.Info)
+		}
 		if rel.Labels["team"] != "a" {
 			t.Errorf("custom labels = %v", rel.Labels)
 		}
