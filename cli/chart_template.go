@@ -52,7 +52,11 @@ func runTemplate(c *ucli.Context) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	name, chartPath, err := templateArgs(c.Args().Slice())
+	args, fl, err := parseInterspersed(c)
+	if err != nil {
+		return err
+	}
+	name, chartPath, err := templateArgs(args)
 	if err != nil {
 		return err
 	}
@@ -71,11 +75,11 @@ func runTemplate(c *ucli.Context) error {
 	}
 	r, err := chartfmt.Render(c.Context, ch, vals, chartfmt.RenderOptions{
 		ReleaseName:          name,
-		Namespace:            namespaceOf(c),
-		IsUpgrade:            c.Bool(flagIsUpgrade),
-		KubeVersion:          c.String(flagKubeVersion),
+		Namespace:            templateNamespace(c, fl),
+		IsUpgrade:            fl.Bool(flagIsUpgrade),
+		KubeVersion:          fl.String(flagKubeVersion),
 		APIVersions:          arrayValue(c, flagAPIVersions),
-		SkipSchemaValidation: c.Bool(flagSkipSchemaVl),
+		SkipSchemaValidation: fl.Bool(flagSkipSchemaVl),
 		Warn:                 warn,
 	})
 	if err != nil {
@@ -86,12 +90,12 @@ func runTemplate(c *ucli.Context) error {
 		return err
 	}
 	outOpts := chartfmt.TemplateOutputOptions{
-		IncludeCRDs: c.Bool(flagIncludeCRDs),
-		SkipTests:   c.Bool(flagSkipTests),
-		NoHooks:     c.Bool(flagNoHooks),
+		IncludeCRDs: fl.Bool(flagIncludeCRDs),
+		SkipTests:   fl.Bool(flagSkipTests),
+		NoHooks:     fl.Bool(flagNoHooks),
 		ShowOnly:    arrayValue(c, flagShowOnly),
 	}
-	if dir := c.String(flagOutputDir); dir != "" {
+	if dir := fl.String(flagOutputDir); dir != "" {
 		wrote, err := r.WriteTemplateFiles(dir, outOpts)
 		for _, p := range wrote {
 			fmt.Fprintf(c.App.Writer, "wrote %s\n", p)
@@ -137,4 +141,12 @@ func namespaceOf(c *ucli.Context) string {
 		return ns
 	}
 	return "default"
+}
+
+// templateNamespace is namespaceOf with -n also accepted after NAME CHART.
+func templateNamespace(c *ucli.Context, fl *cmdFlags) string {
+	if fl.set[flagNamespace] {
+		return fl.String(flagNamespace)
+	}
+	return namespaceOf(c)
 }

@@ -66,6 +66,8 @@ func TestTemplateMatchesHelmEdgeCases(t *testing.T) {
 		c("tpl-define-exec-error", []string{"--set", "tplBad=true", "--set-literal", `tplBadText={{ define "d" }}{{ .Values.name.x }}{{ end }}{{ include "d" . }}`}, "rel", u),
 		c("tpl-required", []string{"--set", "tplBad=true", "--set-literal", `tplBadText={{ required "tpl needs it" .Values.none }}`}, "rel", u),
 		c("kube-version-invalid", []string{"--kube-version", "abc"}, "rel", u),
+		{name: "flags-after-args", args: []string{"rel", u, "-n", "ns", "--kube-version", "1.37.2", "--set", "first.enabled=false", "-f", valuesFile, "--include-crds", "--skip-tests"}},
+		{name: "flags-mixed", args: []string{"-f", valuesFile, "rel", "--is-upgrade", u, "--namespace", "ns2", "-a", "example.com/v1", "--values", valuesFile2, "-s", "templates/configmap.yaml"}},
 		c("set-parse-error", []string{"--set", "a[=1"}, "rel", u),
 		c("set-json-error", []string{"--set-json", "a={bad"}, "rel", u),
 		c("parse-error", nil, "rel", chart("badparse")),

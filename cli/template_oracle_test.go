@@ -21,8 +21,7 @@ import (
 // for byte (after maskRandom, see there), or, when Helm fails, the error
 // text from "Error:" on.
 
-// oracleCase is one `template` invocation: args after "template", flags
-// first (berth's flag parser stops at the first positional argument).
+// oracleCase is one `template` invocation: args after "template".
 type oracleCase struct {
 	name  string
 	args  []string
