@@ -15,7 +15,7 @@ type RenderOptions struct {
 	Namespace   string
 	Revision    int  // 0 means 1
 	IsUpgrade   bool // .Release.IsUpgrade (else IsInstall)
-	// KubeVersion is --kube-version ("" = Helm's offline default, v1.20.0).
+	// KubeVersion is --kube-version ("" = Helm v3.22.0's default, v1.37.0).
 	KubeVersion string
 	// APIVersions are added to the default API version set (--api-versions).
 	APIVersions []string

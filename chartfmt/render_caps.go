@@ -45,10 +45,11 @@ type BuildInfo struct {
 	GoVersion    string `json:"go_version,omitempty"`
 }
 
-// DefaultKubeVersion is `.Capabilities.KubeVersion` when none is given: the
-// Helm v3.22.0 oracle built from source (no Kubernetes version linker flags)
-// reports v1.20.0.
-var defaultKubeVersion = KubeVersion{Version: "v1.20.0", Major: "1", Minor: "20"}
+// defaultKubeVersion is `.Capabilities.KubeVersion` when none is given.
+// Helm v3.22.0 release builds set it from their client-go module (v0.37.0,
+// Makefile LDFLAGS: major+1, minor) to v1.37.0; a source build without those
+// flags (such as the test oracle from `go install`) reports v1.20.0.
+var defaultKubeVersion = KubeVersion{Version: "v1.37.0", Major: "1", Minor: "37"}
 
 // defaultAPIVersions is Helm v3.22.0's offline API version set (client-go's
 // scheme plus apiextensions), captured from the oracle binary.

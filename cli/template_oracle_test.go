@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -119,7 +120,13 @@ func compareWithHelm(t *testing.T, helm, home string, tc oracleCase) {
 
 func runHelmTemplate(t *testing.T, helm, home string, tc oracleCase) (string, string, int) {
 	t.Helper()
-	cmd := exec.CommandContext(context.Background(), helm, append([]string{"template"}, tc.args...)...)
+	args := append([]string{"template"}, tc.args...)
+	if !slices.Contains(tc.args, "--kube-version") {
+		// The oracle is a source build, whose default Kubernetes version is
+		// v1.20.0; the v3.22.0 release (and berth) default to v1.37.0.
+		args = append(args, "--kube-version", "1.37.0")
+	}
+	cmd := exec.CommandContext(context.Background(), helm, args...)
 	cmd.Env = []string{
 		"HOME=" + home, "PATH=" + os.Getenv("PATH"), "KUBECONFIG=" + filepath.Join(home, "no-kubeconfig"),
 		"HELM_CACHE_HOME=" + filepath.Join(home, "cache"), "HELM_CONFIG_HOME=" + filepath.Join(home, "config"),
