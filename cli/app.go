@@ -82,6 +82,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			getCommand(),
 			testCommand(),
 			recoverCommand(),
+			diffCommand(),
 			releaseCommand(),
 			bundleCommand(),
 			copyCommand(),

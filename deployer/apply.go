@@ -21,6 +21,15 @@ type ApplyOptions struct {
 	TakeOwnership bool
 	// DryRun sends every write as a server-side dry run.
 	DryRun bool
+	// Observe, if set, receives each object's live state before and the
+	// server's answer after (nil when absent), for diffs.
+	Observe func(o *Object, a Action, before, after *unstructured.Unstructured)
+}
+
+func (o ApplyOptions) observe(obj *Object, a Action, before, after *unstructured.Unstructured) {
+	if o.Observe != nil {
+		o.Observe(obj, a, before, after)
+	}
 }
 
 func (o ApplyOptions) dryRun() []string {
@@ -81,11 +90,12 @@ func (k *Kube) checkAdoption(target []*Object, live map[string]*unstructured.Uns
 
 func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstructured.Unstructured, opts ApplyOptions, cs *ChangeSet) error {
 	if live == nil {
-		_, err := k.resource(o).Create(ctx, o.Unstructured, metav1.CreateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
+		out, err := k.resource(o).Create(ctx, o.Unstructured, metav1.CreateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
 		if err != nil {
 			return fmt.Errorf("create %s: %w", o, err)
 		}
 		cs.add(o, ActionCreated)
+		opts.observe(o, ActionCreated, nil, out)
 		return nil
 	}
 	patch, pt, err := k.threeWayPatch(original, o, live)
@@ -94,13 +104,15 @@ func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstruct
 	}
 	if emptyPatch(patch) {
 		cs.add(o, ActionUnchanged)
+		opts.observe(o, ActionUnchanged, live, live)
 		return nil
 	}
-	_, err = k.resource(o).Patch(ctx, o.GetName(), pt, patch, metav1.PatchOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
+	out, err := k.resource(o).Patch(ctx, o.GetName(), pt, patch, metav1.PatchOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
 	if err != nil {
 		return fmt.Errorf("patch %s: %w", o, err)
 	}
 	cs.add(o, ActionConfigured)
+	opts.observe(o, ActionConfigured, live, out)
 	return nil
 }
 
@@ -134,6 +146,7 @@ func (k *Kube) prune(ctx context.Context, original, target []*Object, opts Apply
 			return err
 		}
 		cs.add(o, ActionDeleted)
+		opts.observe(o, ActionDeleted, live, nil)
 	}
 	return nil
 }

@@ -103,6 +103,13 @@ func TestCLIReleaseLifecycle(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "must be no more than 53 characters") {
 		t.Errorf("long name: exit %d %s", code, errOut)
 	}
+	if out, errOut, code := berth(t, env, "diff", "rollback", "web", "3"); code != 0 || out != "" {
+		t.Errorf("diff rollback to the current state: exit %d %q %s", code, out, errOut)
+	}
+	out, errOut, code = berth(t, env, "diff", "upgrade", "web", chart, "--set", "message=changed")
+	if code != 2 || !strings.Contains(out, "ConfigMap/"+env.Namespace+"/web-config configured") || !strings.Contains(out, "+  message: changed") {
+		t.Errorf("diff upgrade: exit %d\n%s%s", code, out, errOut)
+	}
 	mustBerth(t, env, "uninstall", "web")
 	if out := helm(t, env, "list", "-a", "-q"); strings.TrimSpace(out) != "" {
 		t.Errorf("helm list after berth uninstall: %q", out)

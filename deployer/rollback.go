@@ -3,6 +3,8 @@ package deployer
 import (
 	"context"
 	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // RollbackOptions configure Rollback.
@@ -14,6 +16,8 @@ type RollbackOptions struct {
 	Wait     WaitOptions
 	Failure  FailureOptions
 	Record   RecordOptions
+
+	observe func(*Object, Action, *unstructured.Unstructured, *unstructured.Unstructured)
 }
 
 // Rollback deploys a copy of an earlier revision as a new revision. It
@@ -49,12 +53,13 @@ func (d *Deployer) Rollback(ctx context.Context, opts RollbackOptions) (*Result,
 			Status: StatusPendingRollback, Description: describe(opts.Record, fmt.Sprintf("Rollback to %d", want))},
 	}
 	original := d.buildStored(current)
+	if opts.DryRun {
+		return d.dryRun(ctx, rel, original, &Rendered{Manifests: splitManifests(rel.Manifest)},
+			dryRunOptions{mode: DryRunServer, verb: "update", observe: opts.observe})
+	}
 	target, err := d.Kube.Build(splitManifests(rel.Manifest), rel.Namespace)
 	if err != nil {
 		return nil, err
-	}
-	if opts.DryRun {
-		return &Result{Release: rel, Changes: &ChangeSet{}}, nil
 	}
 	return d.commit(ctx, history, rel, original, target, commitOptions{
 		pre: PreRollback, post: PostRollback, verb: "rollback",

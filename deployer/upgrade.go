@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // UpgradeOptions configure Upgrade.
@@ -26,6 +28,8 @@ type UpgradeOptions struct {
 	Wait          WaitOptions
 	Failure       FailureOptions
 	Record        RecordOptions
+
+	observe func(*Object, Action, *unstructured.Unstructured, *unstructured.Unstructured)
 }
 
 // ErrPending is wrapped when the release is held by another operation, or
@@ -63,7 +67,7 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 	rel.Info.Status, rel.Info.Description = StatusPendingUpgrade, "Preparing upgrade"
 	original := d.buildStored(current)
 	if opts.DryRun != DryRunNone {
-		return d.dryRun(ctx, rel, original, rendered, opts.DryRun, opts.TakeOwnership)
+		return d.dryRun(ctx, rel, original, rendered, dryRunOptions{mode: opts.DryRun, take: opts.TakeOwnership, verb: "update", observe: opts.observe})
 	}
 	target, err := d.Kube.Build(rendered.Manifests, opts.Namespace)
 	if err != nil {
