@@ -30,38 +30,49 @@ func BenchmarkRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	berth := filepath.Join(b.TempDir(), "berth")
-	if out, err := exec.Command("go", "build", "-o", berth, "github.com/berth-dev/berth").CombinedOutput(); err != nil {
-		b.Fatalf("build berth: %v\n%s", err, out)
-	}
-	home := b.TempDir()
-	opts := RenderOptions{ReleaseName: "rel", Namespace: "ns", KubeVersion: "1.37.2"}
+	berth := berthBinary(b)
 	for _, cy := range dirs {
 		dir := filepath.Dir(cy)
-		name := filepath.Base(dir)
-		b.Run(name+"/helm", func(b *testing.B) {
-			benchProcess(b, home, helm, "template", "rel", dir, "-n", "ns", "--kube-version", "1.37.2")
-		})
-		b.Run(name+"/berth", func(b *testing.B) {
-			benchProcess(b, home, berth, "template", "-n", "ns", "--kube-version", "1.37.2", "rel", dir)
-		})
-		b.Run(name+"/library", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				ch, err := Load(dir)
-				if err != nil {
-					b.Fatal(err)
-				}
-				r, err := Render(context.Background(), ch, map[string]any{}, opts)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := r.TemplateOutput(TemplateOutputOptions{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		benchVariants(b, filepath.Base(dir), dir, helm, berth)
 	}
+}
+
+// benchVariants runs <name>/helm, <name>/berth and <name>/library on dir.
+func benchVariants(b *testing.B, name, dir, helm, berth string) {
+	home := b.TempDir()
+	opts := RenderOptions{ReleaseName: "rel", Namespace: "ns", KubeVersion: "1.37.2"}
+	b.Run(name+"/helm", func(b *testing.B) {
+		benchProcess(b, home, helm, "template", "rel", dir, "-n", "ns", "--kube-version", "1.37.2")
+	})
+	b.Run(name+"/berth", func(b *testing.B) {
+		benchProcess(b, home, berth, "template", "-n", "ns", "--kube-version", "1.37.2", "rel", dir)
+	})
+	b.Run(name+"/library", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ch, err := Load(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := Render(context.Background(), ch, map[string]any{}, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := r.TemplateOutput(TemplateOutputOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// berthBinary builds the berth CLI into a temporary folder of b.
+func berthBinary(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "berth")
+	if out, err := exec.Command("go", "build", "-o", path, "github.com/berth-dev/berth").CombinedOutput(); err != nil {
+		b.Fatalf("build berth: %v\n%s", err, out)
+	}
+	return path
 }
 
 func benchProcess(b *testing.B, home, bin string, args ...string) {
