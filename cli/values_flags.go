@@ -32,6 +32,9 @@ func (s *stringArray) String() string     { return strings.Join(*s, ",") }
 // the names (doubling it) and reject "-f a --values b".
 func arrayFlag(name string, aliases []string, usage string) []ucli.Flag {
 	v := &stringArray{}
+	for _, a := range aliases {
+		usage += " (short: -" + a + ")"
+	}
 	flags := []ucli.Flag{&ucli.GenericFlag{Name: name, Usage: usage, Value: v}}
 	for _, a := range aliases {
 		flags = append(flags, &ucli.GenericFlag{Name: a, Usage: "same as --" + name, Value: v, Hidden: true})
