@@ -20,7 +20,7 @@ import (
 const fieldManager = "helm"
 
 // defaultConcurrency bounds how many objects of one kind are applied at once.
-const defaultConcurrency = 8
+const defaultConcurrency = 16
 
 // Kube is the cluster side of the deployer: clients, a discovery-backed
 // RESTMapper and the scheme that tells built-in kinds from custom ones.
@@ -31,7 +31,7 @@ type Kube struct {
 	discovery discovery.CachedDiscoveryInterface
 	mapper    *restmapper.DeferredDiscoveryRESTMapper
 	scheme    *runtime.Scheme
-	// Concurrency bounds parallel applies within one kind (default 8).
+	// Concurrency bounds parallel applies within one kind (default 16).
 	Concurrency int
 }
 
@@ -41,7 +41,7 @@ func NewKube(cfg *rest.Config) (*Kube, error) {
 	if cfg.QPS == 0 {
 		// Helm-sized charts send hundreds of requests; client-go's default
 		// 5 QPS would dominate install time.
-		cfg.QPS, cfg.Burst = 100, 200
+		cfg.QPS, cfg.Burst = 200, 400
 	}
 	// Built-in types travel as protobuf: release Secrets are large []byte
 	// payloads that JSON would base64 twice over.
