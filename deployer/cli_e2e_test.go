@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/cli"
+	"github.com/berth-dev/berth/deployer"
+	registrytest "github.com/berth-dev/berth/registry-test"
 	"github.com/berth-dev/berth/testcluster"
 	"github.com/berth-dev/berth/tools"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // berth runs the CLI in-process against env's cluster.
@@ -196,5 +199,49 @@ func TestCLIRecoverAfterSIGKILL(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "superseded,failed,deployed" {
 		t.Errorf("helm history statuses after recover: %v", got)
+	}
+}
+
+// CHART may be oci://…: a chart pushed by helm is installed by berth, by
+// tag and by range; upgrade --install creates a release in a namespace that
+// --create-namespace makes.
+func TestCLIInstallFromOCIAndUpgradeInstall(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	reg := registrytest.Start(t)
+	dir := t.TempDir()
+	helm(t, env, "package", filepath.Join("testdata", "demo"), "-d", dir)
+	helm(t, env, "push", filepath.Join(dir, "demo-0.1.0.tgz"), "oci://"+reg.Host+"/charts", "--plain-http")
+	ref := "oci://" + reg.Host + "/charts/demo"
+
+	out := mustBerth(t, env, "install", "fromoci", ref, "--version", "0.1.0", "--plain-http", "--wait")
+	if !strings.Contains(out, "STATUS: deployed") {
+		t.Errorf("install from OCI:\n%s", out)
+	}
+	mustBerth(t, env, "upgrade", "fromoci", ref, "--version", "^0.1", "--plain-http", "--set", "message=range")
+	var vals map[string]any
+	if err := json.Unmarshal([]byte(helm(t, env, "get", "values", "fromoci", "-n", env.Namespace, "-o", "json")), &vals); err != nil {
+		t.Fatal(err)
+	}
+	if vals["message"] != "range" {
+		t.Errorf("values after upgrade from a version range: %v", vals)
+	}
+
+	ns := env.Namespace + "-extra"
+	t.Cleanup(func() {
+		d, err := deployer.New(env.Config)
+		if err == nil {
+			_ = d.Kube.Core.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{})
+		}
+	})
+	out = mustBerth(t, env, "upgrade", "--install", "new", filepath.Join("testdata", "demo"), "-n", ns, "--create-namespace")
+	if !strings.Contains(out, "NAMESPACE: "+ns) || !strings.Contains(out, "REVISION: 1") {
+		t.Errorf("upgrade --install:\n%s", out)
+	}
+	if got := helm(t, env, "list", "-n", ns, "-q"); got != "new\n" {
+		t.Errorf("helm list -n %s = %q", ns, got)
+	}
+	out = mustBerth(t, env, "install", filepath.Join("testdata", "demo"), "--generate-name", "--dry-run", "server")
+	if !strings.Contains(out, "NAME: demo-") || !strings.Contains(out, "Dry run complete") {
+		t.Errorf("install --generate-name --dry-run server:\n%s", out)
 	}
 }
