@@ -84,6 +84,9 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 			return nil, fmt.Errorf("An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: %w", err)
 		}
 	}
+	if err := ValidateReleaseName(opts.ReleaseName); err != nil {
+		return nil, err
+	}
 	var kube *KubeVersion
 	if opts.KubeVersion != "" {
 		kv, err := ParseKubeVersion(opts.KubeVersion)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -21,6 +22,8 @@ const (
 	flagIsUpgrade   = "is-upgrade"
 	flagNoHooks     = "no-hooks"
 	flagOutputDir   = "output-dir"
+	flagNameTmpl    = "name-template"
+	flagGenerate    = "generate-name"
 )
 
 func templateCommand() *ucli.Command {
@@ -31,6 +34,8 @@ func templateCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagSkipTests, Usage: "skip tests from templated output"},
 		&ucli.BoolFlag{Name: flagIsUpgrade, Usage: "set .Release.IsUpgrade instead of .Release.IsInstall"},
 		&ucli.BoolFlag{Name: flagNoHooks, Usage: "prevent hooks from running during install"},
+		&ucli.StringFlag{Name: flagNameTmpl, Usage: "specify template used to name the release"},
+		&ucli.BoolFlag{Name: flagGenerate, Aliases: []string{"g"}, Usage: "generate the name (and omit the NAME parameter); template keeps \"release-name\""},
 		&ucli.StringFlag{Name: flagOutputDir, Usage: "writes the executed templates to files in output-dir instead of stdout"},
 	}
 	flags = append(flags, arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions")...)
@@ -56,7 +61,12 @@ func runTemplate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	name, chartPath, err := templateArgs(args)
+	if kv := fl.String(flagKubeVersion); kv != "" {
+		if _, err := chartfmt.ParseKubeVersion(kv); err != nil {
+			return err // checked first, as helm does
+		}
+	}
+	name, chartPath, err := templateArgs(args, fl.String(flagNameTmpl), fl.Bool(flagGenerate))
 	if err != nil {
 		return err
 	}
@@ -115,18 +125,26 @@ func runTemplate(c *ucli.Context) error {
 	return err
 }
 
-// templateArgs reads [NAME] CHART; without a name Helm uses "release-name".
-func templateArgs(args []string) (string, string, error) {
-	switch len(args) {
-	case 1:
-		return "release-name", args[0], nil
-	case 2:
+// templateArgs reads [NAME] CHART as helm template does: without a name,
+// --name-template renders one, else the name is "release-name" (helm
+// template presets it, so --generate-name never applies).
+func templateArgs(args []string, nameTemplate string, generate bool) (string, string, error) {
+	switch {
+	case len(args) > 2:
+		return "", "", fmt.Errorf("expected at most two arguments, unexpected arguments: %v", strings.Join(args[2:], ", "))
+	case len(args) == 2 && generate:
+		return "", "", errors.New("cannot set --generate-name and also specify a name")
+	case len(args) == 2 && nameTemplate != "":
+		return "", "", errors.New("cannot set --name-template and also specify a name")
+	case len(args) == 2:
 		return args[0], args[1], nil
-	case 0:
+	case len(args) == 0:
 		return "", "", errors.New("\"berth template\" requires at least 1 argument\n\nUsage:  berth template [NAME] CHART [flags]")
-	default:
-		return "", "", fmt.Errorf("expected at most two arguments, unexpected arguments: %v", args[2:])
+	case nameTemplate != "":
+		name, err := chartfmt.TemplateName(nameTemplate)
+		return name, args[0], err
 	}
+	return "release-name", args[0], nil
 }
 
 // namespaceOf is -n given to the command, else the global -n, else

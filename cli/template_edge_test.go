@@ -2,6 +2,7 @@ package cli
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +69,14 @@ func TestTemplateMatchesHelmEdgeCases(t *testing.T) {
 		c("kube-version-invalid", []string{"--kube-version", "abc"}, "rel", u),
 		{name: "flags-after-args", args: []string{"rel", u, "-n", "ns", "--kube-version", "1.37.2", "--set", "first.enabled=false", "-f", valuesFile, "--include-crds", "--skip-tests"}},
 		{name: "flags-mixed", args: []string{"-f", valuesFile, "rel", "--is-upgrade", u, "--namespace", "ns2", "-a", "example.com/v1", "--values", valuesFile2, "-s", "templates/configmap.yaml"}},
+		c("release-name-invalid", nil, "Bad_Name", u),
+		c("release-name-too-long", nil, strings.Repeat("a", 54), u),
+		c("name-template", []string{"--name-template", `{{ "Rel" | lower }}-{{ add 1 2 }}`}, u),
+		c("name-template-and-name", []string{"--name-template", "x"}, "rel", u),
+		c("name-template-bad", []string{"--name-template", "{{ nope }}"}, u),
+		c("generate-name-one-arg", []string{"-g"}, u),
+		c("generate-name-and-name", []string{"--generate-name"}, "rel", u),
+		c("three-args", nil, "rel", u, "extra"),
 		c("set-parse-error", []string{"--set", "a[=1"}, "rel", u),
 		c("set-json-error", []string{"--set-json", "a={bad"}, "rel", u),
 		c("parse-error", nil, "rel", chart("badparse")),
