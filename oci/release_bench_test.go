@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -46,13 +47,17 @@ func BenchmarkRelease(b *testing.B) {
 	total := int64(benchImages * benchLayers * benchLayerSize)
 	chartDir := benchChart(b)
 	opts := func(host string) ReleaseOptions {
-		o := ReleaseOptions{Dest: "oci://" + host + "/shop"}
+		o := ReleaseOptions{Dest: "oci://" + host + "/shop", Jobs: benchJobs()}
 		for i, p := range tars {
 			o.Images = append(o.Images, ImageSpec{Name: fmt.Sprintf("img%d", i), Source: p})
 		}
 		return o
 	}
 
+	crane, err := tools.Path("crane")
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run("berth-first", func(b *testing.B) {
 		b.SetBytes(total)
 		for b.Loop() {
@@ -65,6 +70,40 @@ func BenchmarkRelease(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	// The machine is shared, so load shifts between sub-benchmarks; this
+	// one alternates berth and crane within each iteration and reports
+	// both throughputs from the same moments, and their ratio.
+	b.Run("berth-vs-crane", func(b *testing.B) {
+		var berthT, craneT time.Duration
+		for i := 0; b.Loop(); i++ {
+			runBerth := func() {
+				r := registrytest.Start(b)
+				c, ch := benchClient(b, r), loadChart(b, chartDir)
+				start := time.Now()
+				if _, err := c.Release(b.Context(), ch, opts(r.Host)); err != nil {
+					b.Fatal(err)
+				}
+				berthT += time.Since(start)
+			}
+			runCrane := func() {
+				r := registrytest.Start(b)
+				start := time.Now()
+				cranePush(b, crane, r, tars)
+				craneT += time.Since(start)
+			}
+			if i%2 == 0 {
+				runBerth()
+				runCrane()
+			} else {
+				runCrane()
+				runBerth()
+			}
+		}
+		mb := float64(total) * float64(b.N) / 1e6
+		b.ReportMetric(mb/berthT.Seconds(), "berth-MB/s")
+		b.ReportMetric(mb/craneT.Seconds(), "crane-MB/s")
+		b.ReportMetric(craneT.Seconds()/berthT.Seconds(), "berth/crane-speed")
 	})
 	b.Run("berth-unchanged", func(b *testing.B) {
 		b.SetBytes(total)
@@ -80,21 +119,12 @@ func BenchmarkRelease(b *testing.B) {
 		}
 	})
 	b.Run("crane-push", func(b *testing.B) {
-		crane, err := tools.Path("crane")
-		if err != nil {
-			b.Fatal(err)
-		}
 		b.SetBytes(total)
 		for b.Loop() {
 			b.StopTimer()
 			r := registrytest.Start(b)
 			b.StartTimer()
-			for i, p := range tars {
-				out, err := exec.Command(crane, "push", "--insecure", p, fmt.Sprintf("%s/shop/img%d", r.Host, i)).CombinedOutput()
-				if err != nil {
-					b.Fatalf("crane push: %v\n%s", err, out)
-				}
-			}
+			cranePush(b, crane, r, tars)
 		}
 	})
 	b.Run("disk-copy", func(b *testing.B) {
@@ -108,6 +138,16 @@ func BenchmarkRelease(b *testing.B) {
 			}
 		}
 	})
+}
+
+// cranePush pushes each archive with `crane push`, as a user would.
+func cranePush(b *testing.B, crane string, r *registrytest.Registry, tars []string) {
+	for i, p := range tars {
+		out, err := exec.Command(crane, "push", "--insecure", p, fmt.Sprintf("%s/shop/img%d", r.Host, i)).CombinedOutput()
+		if err != nil {
+			b.Fatalf("crane push: %v\n%s", err, out)
+		}
+	}
 }
 
 // writeBenchArchive writes a `docker save` archive of one image with
@@ -200,4 +240,11 @@ func benchClient(b *testing.B, r *registrytest.Registry) *Client {
 		b.Fatal(err)
 	}
 	return c
+}
+
+// benchJobs lets a run compare upload concurrencies (BERTH_BENCH_JOBS=n);
+// unset means the default.
+func benchJobs() int {
+	n, _ := strconv.Atoi(os.Getenv("BERTH_BENCH_JOBS"))
+	return n
 }

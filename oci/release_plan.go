@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/oci/image"
 )
@@ -65,17 +67,22 @@ func matchImages(ch *chartfmt.Chart, specs []ImageSpec, paths map[string]string)
 // an unknown tag stops the release before the first upload.
 func openImages(ctx context.Context, specs []ImageSpec, values []chartfmt.ImageValue, dest Reference, opts image.Options) ([]*plannedImage, error) {
 	out := make([]*plannedImage, len(specs))
+	// Sources are opened concurrently: opening an archive hashes it.
+	g, gctx := errgroup.WithContext(ctx)
 	for i, s := range specs {
-		art, err := image.Open(ctx, s.Source, opts)
-		if err != nil {
-			return nil, fmt.Errorf("image %s: %w", s.Name, err)
-		}
-		d, err := image.Digest(art)
-		if err != nil {
-			return nil, fmt.Errorf("image %s: %w", s.Name, err)
-		}
-		out[i] = &plannedImage{spec: s, value: values[i], art: art, dig: d,
-			repo: dest.Registry + "/" + dest.Repository + "/" + s.Name}
+		g.Go(func() error {
+			art, err := image.Open(gctx, s.Source, opts)
+			if err != nil {
+				return fmt.Errorf("image %s: %w", s.Name, err)
+			}
+			d, err := image.Digest(art)
+			if err != nil {
+				return fmt.Errorf("image %s: %w", s.Name, err)
+			}
+			out[i] = &plannedImage{spec: s, value: values[i], art: art, dig: d,
+				repo: dest.Registry + "/" + dest.Repository + "/" + s.Name}
+			return nil
+		})
 	}
-	return out, nil
+	return out, g.Wait()
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"golang.org/x/sync/errgroup"
 )
 
 // openArchiveIndexed reads a `docker save` archive in place, like
@@ -35,18 +37,32 @@ func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCach
 	img := &archiveImage{config: cfg, layers: map[v1.Hash]*archiveLayer{}}
 	m := v1.Manifest{SchemaVersion: 2, MediaType: types.DockerManifestSchema2,
 		Config: v1.Descriptor{MediaType: types.DockerConfigJSON, Size: int64(len(cfg)), Digest: cfgHash}}
-	for _, name := range entry.Layers {
+	m.Layers = make([]v1.Descriptor, len(entry.Layers))
+	// Layers are hashed concurrently: on a cold cache this pass reads the
+	// whole archive before the first upload.
+	var g errgroup.Group
+	g.SetLimit(hashJobs)
+	var mu sync.Mutex
+	for i, name := range entry.Layers {
 		gz, err := isGzipEntry(tb, name)
 		if err != nil || !gz {
 			return nil, err
 		}
-		h, err := cache.digest(path, tb, name)
-		if err != nil {
-			return nil, err
-		}
-		size := tb.entries[name].size
-		m.Layers = append(m.Layers, v1.Descriptor{MediaType: types.DockerLayer, Size: size, Digest: h})
-		img.layers[h] = &archiveLayer{tb: tb, name: name, digest: h, size: size}
+		g.Go(func() error {
+			h, err := cache.digest(path, tb, name)
+			if err != nil {
+				return err
+			}
+			size := tb.entries[name].size
+			m.Layers[i] = v1.Descriptor{MediaType: types.DockerLayer, Size: size, Digest: h}
+			mu.Lock()
+			img.layers[h] = &archiveLayer{tb: tb, name: name, digest: h, size: size}
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if img.raw, err = json.Marshal(m); err != nil {
 		return nil, err
@@ -63,6 +79,9 @@ func isGzipEntry(tb *tarBlobs, name string) (bool, error) {
 	magic, _ := bufio.NewReader(rc).Peek(2)
 	return bytes.Equal(magic, []byte{0x1f, 0x8b}), nil
 }
+
+// hashJobs bounds concurrent layer hashing (sha256 is CPU-bound).
+const hashJobs = 4
 
 type archiveImage struct {
 	raw, config []byte
