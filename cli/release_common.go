@@ -30,7 +30,24 @@ const (
 	flagRevision      = "revision"
 	flagLabels        = "labels"
 	flagTakeOwnership = "take-ownership"
+	flagServerSide    = "server-side"
+	flagForceConflict = "force-conflicts"
 )
+
+func applyMethodFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.BoolFlag{Name: flagServerSide, Usage: "apply with server-side apply (field manager helm) instead of three-way patches; kept for later upgrades"},
+		&ucli.BoolFlag{Name: flagForceConflict, Usage: "with server-side apply, take over fields other managers own"},
+	}
+}
+
+func applyMethod(c *ucli.Context) (deployer.ApplyMethod, error) {
+	m := deployer.ApplyMethod{ServerSide: c.Bool(flagServerSide), ForceConflicts: c.Bool(flagForceConflict)}
+	if m.ForceConflicts && !m.ServerSide && c.Command.Name == "install" {
+		return m, fmt.Errorf("--force-conflicts needs --server-side")
+	}
+	return m, nil
+}
 
 // kubeTarget is a cluster connection and the namespace of the release.
 type kubeTarget struct {

@@ -39,6 +39,7 @@ func installCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 	}
 	flags = append(flags, waitFlags()...)
+	flags = append(flags, applyMethodFlags()...)
 	return &ucli.Command{
 		Name:      "install",
 		Usage:     "install a chart as a Helm-compatible release",
@@ -110,9 +111,13 @@ func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (de
 	if err != nil {
 		return deployer.InstallOptions{}, err
 	}
+	method, err := applyMethod(c)
+	if err != nil {
+		return deployer.InstallOptions{}, err
+	}
 	return deployer.InstallOptions{
 		Target: t, Source: src, Values: vals,
-		CreateNamespace: c.Bool(flagCreateNamespace), TakeOwnership: c.Bool(flagTakeOwnership),
+		CreateNamespace: c.Bool(flagCreateNamespace), TakeOwnership: c.Bool(flagTakeOwnership), Method: method,
 		SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace), DryRun: dry,
 		Wait:    waitOptions(c),
 		Failure: deployer.FailureOptions{Atomic: c.Bool(flagAtomic)},

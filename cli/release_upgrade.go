@@ -29,6 +29,7 @@ func upgradeCommand() *ucli.Command {
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
 	}
 	flags = append(flags, waitFlags()...)
+	flags = append(flags, applyMethodFlags()...)
 	return &ucli.Command{
 		Name:      "upgrade",
 		Usage:     "upgrade a release to a new chart or new values",
@@ -63,7 +64,7 @@ func runUpgrade(c *ucli.Context) error {
 	res, err := d.Upgrade(c.Context, deployer.UpgradeOptions{
 		Target: in.Target, Source: src, Values: in.Values,
 		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues),
-		Install: c.Bool(flagInstall), OnInstall: in, TakeOwnership: in.TakeOwnership, DryRun: in.DryRun,
+		Install: c.Bool(flagInstall), OnInstall: in, TakeOwnership: in.TakeOwnership, Method: in.Method, DryRun: in.DryRun,
 		Wait: in.Wait, Failure: deployer.FailureOptions{Atomic: in.Failure.Atomic, CleanupOnFail: c.Bool(flagCleanupOnFail)},
 		Record: in.Record,
 	})

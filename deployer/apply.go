@@ -21,6 +21,11 @@ type ApplyOptions struct {
 	TakeOwnership bool
 	// DryRun sends every write as a server-side dry run.
 	DryRun bool
+	// ServerSide applies with server-side apply (field manager "helm")
+	// instead of three-way patches; ForceConflicts takes over fields that
+	// other managers own.
+	ServerSide     bool
+	ForceConflicts bool
 	// Observe, if set, receives each object's live state before and the
 	// server's answer after (nil when absent), for diffs.
 	Observe func(o *Object, a Action, before, after *unstructured.Unstructured)
@@ -89,6 +94,9 @@ func (k *Kube) checkAdoption(target []*Object, live map[string]*unstructured.Uns
 }
 
 func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstructured.Unstructured, opts ApplyOptions, cs *ChangeSet) error {
+	if opts.ServerSide {
+		return k.serverSideApply(ctx, o, live, opts, cs)
+	}
 	if live == nil {
 		out, err := k.resource(o).Create(ctx, o.Unstructured, metav1.CreateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
 		if err != nil {

@@ -18,6 +18,7 @@ type InstallOptions struct {
 	Values          map[string]any
 	CreateNamespace bool
 	TakeOwnership   bool
+	Method          ApplyMethod
 	SkipCRDs        bool
 	// Replace reuses the name of an uninstalled or failed release.
 	Replace bool
@@ -53,6 +54,7 @@ func (d *Deployer) Install(ctx context.Context, opts InstallOptions) (*Result, e
 	}
 	rel := newRelease(opts.Target, revision, opts.Source.Chart, opts.Values, rendered, opts.Record)
 	rel.Info.Status, rel.Info.Description = StatusPendingInstall, "Initial install underway"
+	rel.ApplyMethod = opts.Method.record()
 	if opts.DryRun != DryRunNone {
 		return d.dryRunInstall(ctx, rel, rendered, opts)
 	}
@@ -76,7 +78,7 @@ func (d *Deployer) Install(ctx context.Context, opts InstallOptions) (*Result, e
 	if opts.Failure.Atomic {
 		opts.Wait.Wait = true
 	}
-	cs, err := d.rollout(ctx, step{rel: rel, target: target, pre: PreInstall, post: PostInstall, verb: "install", take: opts.TakeOwnership, wait: opts.Wait})
+	cs, err := d.rollout(ctx, step{rel: rel, target: target, pre: PreInstall, post: PostInstall, verb: "install", take: opts.TakeOwnership, method: opts.Method, wait: opts.Wait})
 	if err != nil {
 		return &Result{Release: rel, Changes: cs}, d.failInstall(ctx, rel, opts, err)
 	}

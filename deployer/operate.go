@@ -15,6 +15,7 @@ type step struct {
 	post     string
 	verb     string
 	take     bool
+	method   ApplyMethod
 	wait     WaitOptions
 }
 
@@ -29,6 +30,7 @@ func (d *Deployer) rollout(ctx context.Context, s step) (*ChangeSet, error) {
 	d.emit(s.rel.Name, "apply", "applying %d objects", len(s.target))
 	cs, err := d.Kube.Apply(ctx, s.original, s.target, ApplyOptions{
 		Release: s.rel.Name, Namespace: s.rel.Namespace, Verb: s.verb, TakeOwnership: s.take,
+		ServerSide: s.method.ServerSide, ForceConflicts: s.method.ForceConflicts,
 	})
 	if err != nil {
 		return cs, err

@@ -62,7 +62,7 @@ func (d *Deployer) Rollback(ctx context.Context, opts RollbackOptions) (*Result,
 		return nil, err
 	}
 	return d.commit(ctx, history, rel, original, target, commitOptions{
-		pre: PreRollback, post: PostRollback, verb: "rollback",
+		pre: PreRollback, post: PostRollback, verb: "rollback", method: ApplyMethod{ServerSide: prev.ApplyMethod == applySSA},
 		wait: opts.Wait, failure: FailureOptions{CleanupOnFail: opts.Failure.CleanupOnFail},
 		maxHistory: opts.Record.MaxHistory, done: describe(opts.Record, fmt.Sprintf("Rollback to %d", want)),
 	})

@@ -24,10 +24,13 @@ type UpgradeOptions struct {
 	Install       bool
 	OnInstall     InstallOptions // with Install: CreateNamespace, SkipCRDs…; the rest is copied from here
 	TakeOwnership bool
-	DryRun        DryRun
-	Wait          WaitOptions
-	Failure       FailureOptions
-	Record        RecordOptions
+	// Method is client-side three-way patching unless ServerSide is set or
+	// the current revision was applied server-side (Helm 4's "auto").
+	Method  ApplyMethod
+	DryRun  DryRun
+	Wait    WaitOptions
+	Failure FailureOptions
+	Record  RecordOptions
 
 	observe func(*Object, Action, *unstructured.Unstructured, *unstructured.Unstructured)
 }
@@ -65,6 +68,8 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 	rel.Labels = mergeLabels(current.Labels, opts.Record.Labels)
 	rel.Info.FirstDeployed = current.Info.FirstDeployed
 	rel.Info.Status, rel.Info.Description = StatusPendingUpgrade, "Preparing upgrade"
+	method := opts.Method.latch(current)
+	rel.ApplyMethod = method.record()
 	original := d.buildStored(current)
 	if opts.DryRun != DryRunNone {
 		return d.dryRun(ctx, rel, original, rendered, dryRunOptions{mode: opts.DryRun, take: opts.TakeOwnership, verb: "update", observe: opts.observe})
@@ -77,7 +82,7 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 		return nil, err
 	}
 	return d.commit(ctx, history, rel, original, target, commitOptions{
-		pre: PreUpgrade, post: PostUpgrade, verb: "upgrade", take: opts.TakeOwnership,
+		pre: PreUpgrade, post: PostUpgrade, verb: "upgrade", take: opts.TakeOwnership, method: method,
 		wait: opts.Wait, failure: opts.Failure, maxHistory: opts.Record.MaxHistory,
 		done: describe(opts.Record, "Upgrade complete"),
 	})
@@ -86,6 +91,7 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 type commitOptions struct {
 	pre, post, verb, done string
 	take                  bool
+	method                ApplyMethod
 	wait                  WaitOptions
 	failure               FailureOptions
 	maxHistory            int
@@ -101,7 +107,7 @@ func (d *Deployer) commit(ctx context.Context, history []*Release, rel *Release,
 	if o.failure.Atomic {
 		o.wait.Wait = true
 	}
-	cs, err := d.rollout(ctx, step{rel: rel, original: original, target: target, pre: o.pre, post: o.post, verb: "update", take: o.take, wait: o.wait})
+	cs, err := d.rollout(ctx, step{rel: rel, original: original, target: target, pre: o.pre, post: o.post, verb: "update", take: o.take, method: o.method, wait: o.wait})
 	res := &Result{Release: rel, Changes: cs}
 	if err != nil {
 		return res, d.failUpgrade(ctx, history, rel, cs, target, o, err)
@@ -226,6 +232,7 @@ func (d *Deployer) installFromUpgrade(opts UpgradeOptions) InstallOptions {
 	in := opts.OnInstall
 	in.Target, in.Source, in.Values = opts.Target, opts.Source, opts.Values
 	in.TakeOwnership, in.DryRun, in.Wait, in.Failure, in.Record = opts.TakeOwnership, opts.DryRun, opts.Wait, opts.Failure, opts.Record
+	in.Method = opts.Method
 	return in
 }
 
