@@ -112,6 +112,21 @@ func TestUninstallKeepHistory(t *testing.T) {
 	if len(out) != 1 || out[0]["status"] != "uninstalled" {
 		t.Errorf("helm list --uninstalled = %v", out)
 	}
+	// --replace reuses the name of the uninstalled release as a new revision.
+	res2, err := d.Install(ctx, InstallOptions{Target: Target{Name: "u", Namespace: env.Namespace}, Source: source(t, d, "demo"), Replace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res2.Release.Version != 3 {
+		t.Errorf("replacing install made revision %d, want 3", res2.Release.Version)
+	}
+	wantHistory(t, d, env, "u", StatusSuperseded, StatusSuperseded, StatusDeployed)
+	// The oracle does the same with the same steps.
+	mustHelm(t, env, "install", "hu", demoChart())
+	mustHelm(t, env, "upgrade", "hu", demoChart(), "--set", "message=2")
+	mustHelm(t, env, "uninstall", "hu", "--keep-history")
+	mustHelm(t, env, "install", "hu", demoChart(), "--replace")
+	wantHistory(t, d, env, "hu", StatusSuperseded, StatusSuperseded, StatusDeployed)
 	if _, err := d.Uninstall(ctx, UninstallOptions{Target: Target{Name: "u", Namespace: env.Namespace}}); err != nil {
 		t.Fatal(err)
 	}

@@ -85,6 +85,9 @@ func (d *Deployer) Install(ctx context.Context, opts InstallOptions) (*Result, e
 	if err := d.supersede(ctx, history, rel.Version); err != nil {
 		return nil, err
 	}
+	if err := d.supersedeReplaced(ctx, history); err != nil {
+		return nil, err
+	}
 	if err := d.finish(ctx, rel, StatusDeployed, describe(opts.Record, "Install complete")); err != nil {
 		return nil, err
 	}
@@ -160,4 +163,18 @@ func describe(rec RecordOptions, def string) string {
 		return rec.Description
 	}
 	return def
+}
+
+// supersedeReplaced marks the uninstalled or failed revision that --replace
+// took the name from as superseded, as Helm does.
+func (d *Deployer) supersedeReplaced(ctx context.Context, history []*Release) error {
+	if len(history) == 0 {
+		return nil
+	}
+	last := history[len(history)-1]
+	if last.Info.Status != StatusUninstalled && last.Info.Status != StatusFailed {
+		return nil
+	}
+	last.Info.Status = StatusSuperseded
+	return d.Store.Update(context.WithoutCancel(ctx), last)
 }
