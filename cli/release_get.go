@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 	"sigs.k8s.io/yaml"
@@ -99,7 +98,7 @@ func writeNotes(w io.Writer, r *deployer.Release) error {
 	if r.Info == nil || r.Info.Notes == "" {
 		return nil
 	}
-	_, err := fmt.Fprintf(w, "NOTES:\n%s\n", strings.TrimRight(r.Info.Notes, "\n"))
+	_, err := fmt.Fprintf(w, "NOTES:\n%s\n", r.Info.Notes) // as helm prints it
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -243,5 +244,32 @@ func TestCLIInstallFromOCIAndUpgradeInstall(t *testing.T) {
 	out = mustBerth(t, env, "install", filepath.Join("testdata", "demo"), "--generate-name", "--dry-run", "server")
 	if !strings.Contains(out, "NAME: demo-") || !strings.Contains(out, "Dry run complete") {
 		t.Errorf("install --generate-name --dry-run server:\n%s", out)
+	}
+}
+
+// get hooks, notes and values (user-supplied and computed) print what helm
+// prints for the same release.
+func TestCLIGetMatchesHelm(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	mustBerth(t, env, "install", "g", filepath.Join("testdata", "demo"), "--set", "hooks.enabled=true,message=hi")
+	for _, args := range [][]string{
+		{"get", "hooks", "g"},
+		{"get", "notes", "g"},
+		{"get", "values", "g"},
+		{"get", "values", "g", "-o", "json"},
+		{"get", "values", "g", "--all", "-o", "json"},
+		{"get", "manifest", "g"},
+	} {
+		b, h := mustBerth(t, env, args...), helm(t, env, append(args, "-n", env.Namespace)...)
+		if strings.HasSuffix(strings.Join(args, " "), "json") {
+			var bv, hv any
+			if json.Unmarshal([]byte(b), &bv) != nil || json.Unmarshal([]byte(h), &hv) != nil || !reflect.DeepEqual(bv, hv) {
+				t.Errorf("%v: berth %s\nhelm %s", args, b, h)
+			}
+			continue
+		}
+		if b != h {
+			t.Errorf("%v differs:\nberth:\n%q\nhelm:\n%q", args, b, h)
+		}
 	}
 }
