@@ -1,49 +1,75 @@
 package oci
 
 import (
-	"context"
+	"net/http"
 	"path/filepath"
+	"strings"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"oras.land/oras-go/v2/registry/remote/auth"
 
 	"github.com/berth-dev/berth/oci/image"
 )
 
 // ImageOptions returns options for package oci/image that reach registries
-// exactly as c does: the same TLS settings, retries and debug log, and the
-// same credentials (flags, Docker's config, Helm's registry config), with
-// archive digests cached beside the chart cache.
+// exactly as c does: the same TLS settings, retries and debug log, the same
+// credentials (flags, Docker's config, Helm's registry config) and token
+// cache, with archive digests cached beside the chart cache.
 func (c *Client) ImageOptions() image.Options {
 	return image.Options{
-		Transport: c.http.Transport,
-		Keychain:  keychain{c.creds},
+		Transport: authTransport{c.auth},
 		PlainHTTP: c.opts.PlainHTTP,
 		UserAgent: c.opts.UserAgent,
-		// Beside the chart cache: unchanged archives are not hashed again.
+		// Unchanged archives are not hashed again.
 		DigestCacheDir: filepath.Join(c.opts.cacheDir(), "archive-digests"),
 	}
 }
 
-// keychain adapts the client's credential lookup to go-containerregistry.
-type keychain struct{ s *credentialStore }
+// authTransport answers auth challenges below go-containerregistry with the
+// client's oras auth, so go-containerregistry sees an open registry. Beyond
+// sharing tokens with chart commands, this matters for registries whose
+// token server is on another private host or port: go-containerregistry
+// v0.22 refuses such realms (an SSRF guard), oras accepts the realm of a
+// registry the user named. Each request carries the repository scopes its
+// path needs, so a streamed upload finds its push token in the cache on
+// the first try (its body cannot be replayed after a 401).
+type authTransport struct{ c *auth.Client }
 
-func (k keychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
-	return k.ResolveContext(context.Background(), r)
+func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if scopes := requestScopes(req); len(scopes) > 0 {
+		host := req.Host
+		if host == "" {
+			host = req.URL.Host
+		}
+		req = req.WithContext(auth.WithScopesForHost(req.Context(), host, auth.CleanScopes(scopes)...))
+	}
+	return t.c.Do(req)
 }
 
-func (k keychain) ResolveContext(ctx context.Context, r authn.Resource) (authn.Authenticator, error) {
-	cred, err := k.s.credential(ctx, r.RegistryStr())
-	if err != nil {
-		return nil, err
+// requestScopes derives the token scopes of a registry API request:
+// pull for reads, pull+push for writes, and pull on the source repository
+// of a cross-repository mount.
+func requestScopes(req *http.Request) []string {
+	p, ok := strings.CutPrefix(req.URL.Path, "/v2/")
+	if !ok {
+		return nil
 	}
-	if cred == auth.EmptyCredential {
-		return authn.Anonymous, nil
+	var repo string
+	for _, marker := range []string{"/blobs/", "/manifests/", "/tags/", "/referrers/"} {
+		if i := strings.LastIndex(p, marker); i > 0 {
+			repo = p[:i]
+			break
+		}
 	}
-	return authn.FromConfig(authn.AuthConfig{
-		Username:      cred.Username,
-		Password:      cred.Password,
-		IdentityToken: cred.RefreshToken,
-		RegistryToken: cred.AccessToken,
-	}), nil
+	if repo == "" {
+		return nil
+	}
+	actions := []string{"pull"}
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		actions = append(actions, "push")
+	}
+	scopes := []string{auth.ScopeRepository(repo, actions...)}
+	if from := req.URL.Query().Get("from"); from != "" {
+		scopes = append(scopes, auth.ScopeRepository(from, "pull"))
+	}
+	return scopes
 }

@@ -233,3 +233,36 @@ func TestReleaseRefusesUnknownImageBeforePushing(t *testing.T) {
 		t.Fatalf("%d requests reached the registry: %v", n, p.Requests())
 	}
 }
+
+// A token registry whose token server is on another port of 127.0.0.1:
+// go-containerregistry alone refuses such realms; berth's auth bridge
+// answers them, and a read-only account is refused before the chart.
+func TestReleaseBearerRegistry(t *testing.T) {
+	r := registrytest.Start(t, registrytest.Bearer())
+	tarPath := filepath.Join(t.TempDir(), "images.tar")
+	imgs := saveImages(t, tarPath, 4096, 2, "example.com/shop/app:1.0", "example.com/shop/worker:1.0", "example.com/shop/sidecar:1.0")
+	opts := ReleaseOptions{Images: specsFor(tarPath), Dest: "oci://" + r.Host + "/shop"}
+
+	_, err := clientFor(t, r, r.ReadOnlyUsername, r.ReadOnlyPassword).Release(t.Context(), loadChart(t, releaseChart(t)), opts)
+	if err == nil || !strings.Contains(err.Error(), "chart not pushed") {
+		t.Fatalf("read-only account: err = %v", err)
+	}
+	c := clientFor(t, r, r.Username, r.Password)
+	res, err := c.Release(t.Context(), loadChart(t, releaseChart(t)), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ri := range res.Images {
+		got, err := image.Open(t.Context(), image.PrefixRegistry+ri.Ref, c.ImageOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := imgs[i].Digest()
+		if d, _ := image.Digest(got); d != want.String() {
+			t.Fatalf("image %s: registry has %s, want %s", ri.Name, d, want)
+		}
+	}
+	if _, err := c.Pull(t.Context(), res.Chart.Pinned, PullOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
