@@ -134,3 +134,26 @@ func TestUninstallKeepHistory(t *testing.T) {
 		t.Errorf("history after purge: %v", err)
 	}
 }
+
+// Pruning never deletes the last deployed revision, even when it is old.
+func TestMaxHistoryKeepsLastDeployed(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	ctx := context.Background()
+	d := newDeployer(t, env)
+	sts := []Status{StatusSuperseded, StatusDeployed, StatusFailed, StatusFailed, StatusFailed, StatusFailed}
+	for i, st := range sts {
+		r := &Release{Name: "k", Namespace: env.Namespace, Version: i + 1, Info: &Info{Status: st}}
+		if err := d.Store.Create(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := d.History(ctx, Target{Name: "k", Namespace: env.Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.pruneHistory(ctx, h, 3)
+	h = wantHistory(t, d, env, "k", StatusDeployed, StatusFailed)
+	if h[0].Version != 2 || h[1].Version != 6 {
+		t.Errorf("kept revisions %d and %d, want 2 and 6", h[0].Version, h[1].Version)
+	}
+}
