@@ -131,37 +131,46 @@ func chartSource(d *deployer.Deployer, ch *chartfmt.Chart) (deployer.Source, err
 	return deployer.ChartSource(ch, kv, d.Kube), nil
 }
 
-// progressPrinter shows live progress on a terminal (one rewritten line)
-// and plain lines otherwise; only wait rounds that change are printed.
+// progressPrinter shows live progress on a terminal (one line rewritten
+// with the pending objects and why) and a summary otherwise: hook and apply
+// steps, what is still pending every 10 seconds, and when all are ready.
 func progressPrinter(c *ucli.Context) func(deployer.Event) {
 	w := c.App.ErrWriter
 	f, isFile := w.(*os.File)
 	tty := isFile && term.IsTerminal(int(f.Fd()))
-	last := ""
+	var waitStart, lastPrint time.Time
 	return func(e deployer.Event) {
-		line := e.Message
-		if len(e.Pending) > 0 {
-			var parts []string
-			for _, p := range e.Pending {
-				parts = append(parts, p.Object+" ("+p.Reason+")")
-			}
-			line = fmt.Sprintf("waiting for %d: %s", len(e.Pending), strings.Join(parts, ", "))
-		} else if e.Phase == "wait" {
-			line = "all resources ready"
-		}
-		if line == last {
+		if e.Phase != "wait" {
+			fmt.Fprintln(w, e.Message)
 			return
 		}
-		last = line
-		if tty {
+		if waitStart.IsZero() {
+			waitStart = e.Time
+		}
+		if len(e.Pending) == 0 {
+			if tty {
+				fmt.Fprint(w, "\r\033[K")
+			}
+			fmt.Fprintf(w, "all resources ready after %s\n", e.Time.Sub(waitStart).Round(time.Second))
+			return
+		}
+		line := pendingLine(e.Pending)
+		switch {
+		case tty:
 			fmt.Fprintf(w, "\r\033[K%s", line)
-			if e.Phase == "wait" && len(e.Pending) == 0 {
-				fmt.Fprintln(w)
-			}
-			return
+		case lastPrint.IsZero() || e.Time.Sub(lastPrint) >= 10*time.Second:
+			fmt.Fprintln(w, line)
+			lastPrint = e.Time
 		}
-		fmt.Fprintln(w, line)
 	}
+}
+
+func pendingLine(pending []deployer.PendingObject) string {
+	parts := make([]string, 0, len(pending))
+	for _, p := range pending {
+		parts = append(parts, p.Object+" ("+p.Reason+")")
+	}
+	return fmt.Sprintf("waiting for %d: %s", len(pending), strings.Join(parts, ", "))
 }
 
 func waitFlags() []ucli.Flag {

@@ -59,9 +59,12 @@ func helm(t *testing.T, env *testcluster.Env, args ...string) string {
 func TestCLIReleaseLifecycle(t *testing.T) {
 	env := testcluster.NewEnv(t)
 	chart := filepath.Join("testdata", "demo")
-	out := mustBerth(t, env, "install", "web", chart, "--set", "message=cli", "--wait", "--timeout", "1m")
-	if !strings.Contains(out, "STATUS: deployed") || !strings.Contains(out, "CHANGES: 3 created") || !strings.Contains(out, "demo web revision 1") {
-		t.Errorf("install output:\n%s", out)
+	out, progress, exit := berth(t, env, "install", "web", chart, "--set", "message=cli", "--wait", "--timeout", "1m")
+	if exit != 0 || !strings.Contains(out, "STATUS: deployed") || !strings.Contains(out, "CHANGES: 3 created") || !strings.Contains(out, "demo web revision 1") {
+		t.Errorf("install: exit %d, output:\n%s%s", exit, out, progress)
+	}
+	if !strings.Contains(progress, "applying 3 objects\n") || !strings.Contains(progress, "all resources ready after") {
+		t.Errorf("install progress (stderr):\n%s", progress)
 	}
 	mustBerth(t, env, "upgrade", "web", chart, "--reuse-values", "--set", "replicas=2", "--wait")
 	var list []map[string]any

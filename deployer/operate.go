@@ -3,6 +3,7 @@ package deployer
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // step is one pending revision being rolled out: its hooks, its objects and
@@ -38,7 +39,7 @@ func (d *Deployer) rollout(ctx context.Context, s step) (*ChangeSet, error) {
 	if s.wait.Wait {
 		err := d.Kube.Wait(ctx, s.target, s.wait.WaitForJobs, func(p []PendingObject) {
 			if d.Progress != nil {
-				d.Progress(Event{Release: s.rel.Name, Phase: "wait", Pending: p, Message: fmt.Sprintf("%d objects not ready", len(p))})
+				d.Progress(Event{Time: time.Now(), Release: s.rel.Name, Phase: "wait", Pending: p, Message: fmt.Sprintf("%d objects not ready", len(p))})
 			}
 		})
 		if err != nil {
