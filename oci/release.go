@@ -174,17 +174,21 @@ func pushImages(ctx context.Context, pusher *image.Pusher, planned []*plannedIma
 // linkImages attaches a referrer naming the chart to every image, so the
 // chart that deploys an image can be found from the image.
 func linkImages(ctx context.Context, pusher *image.Pusher, planned []*plannedImage, chartRef string) error {
+	g, gctx := errgroup.WithContext(ctx)
 	for _, p := range planned {
-		desc, err := image.Descriptor(p.art)
-		if err != nil {
-			return err
-		}
-		ann := map[string]string{AnnotationChart: chartRef}
-		if _, err := pusher.PushReferrer(ctx, p.repo+"@"+p.dig, desc, ArtifactTypeChartRef, ann); err != nil {
-			return fmt.Errorf("image %s: %w", p.spec.Name, err)
-		}
+		g.Go(func() error {
+			desc, err := image.Descriptor(p.art)
+			if err != nil {
+				return err
+			}
+			ann := map[string]string{AnnotationChart: chartRef}
+			if _, err := pusher.PushReferrer(gctx, p.repo+"@"+p.dig, desc, ArtifactTypeChartRef, ann); err != nil {
+				return fmt.Errorf("image %s: %w", p.spec.Name, err)
+			}
+			return nil
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 func released(planned []*plannedImage) []ReleasedImage {
