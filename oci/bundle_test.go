@@ -61,8 +61,15 @@ func TestBundleSavePushAndCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An extra image the chart does not render (a debug tool, say).
+	extraImg, _ := random.Image(2048, 1)
+	extraRef, _ := name.ParseReference(src.Host + "/tools/debug:1")
+	if err := remote.Write(extraRef, extraImg, remote.WithTransport(src.HTTPClient().Transport)); err != nil {
+		t.Fatal(err)
+	}
+	extraDigest, _ := extraImg.Digest()
 	bundle := filepath.Join(t.TempDir(), "release.tar")
-	entries, err := clientFor(t, src, "", "").BundleSave(t.Context(), tgz, bundle, BundleOptions{})
+	entries, err := clientFor(t, src, "", "").BundleSave(t.Context(), tgz, bundle, BundleOptions{Extra: []string{extraRef.String()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +77,16 @@ func TestBundleSavePushAndCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 4 || len(listed) != 4 || listed[0].Kind != KindChart || listed[0].Ref != "shop:0.3.0" {
+	if len(entries) != 5 || len(listed) != 5 || listed[0].Kind != KindChart || listed[0].Ref != "shop:0.3.0" {
 		t.Fatalf("bundle holds %+v (save said %+v)", listed, entries)
 	}
 	for _, e := range listed[1:] {
+		if e.Extra {
+			if e.Ref != extraRef.String() || e.Digest != extraDigest.String() {
+				t.Fatalf("extra entry %+v, want %s at %s", e, extraRef, extraDigest)
+			}
+			continue
+		}
 		n := strings.TrimSuffix(strings.TrimPrefix(e.Ref, src.Host+"/shop/"), ":1.0")
 		if digests[n] != e.Digest || e.Size == 0 {
 			t.Fatalf("bundle entry %+v, want digest %s", e, digests[n])
@@ -88,7 +101,13 @@ func TestBundleSavePushAndCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := registryDigest(t, dst, dst.Host+"/edge/debug@"+extraDigest.String()); got != extraDigest.String() {
+		t.Fatalf("extra image not relocated: %s", got)
+	}
 	for _, ri := range res.Images {
+		if ri.Name == extraRef.String() {
+			continue
+		}
 		n := repoOf(ri.Name)[len("shop/"):]
 		if got := registryDigest(t, dst, dst.Host+"/edge/"+n+"@"+digests[n]); got != digests[n] || ri.Digest != digests[n] {
 			t.Fatalf("image %s: destination has %s, released %s, source %s", n, got, ri.Digest, digests[n])
