@@ -1,8 +1,11 @@
-// Command demo walks through berth's release flow on embedded defaults: a
-// local registry, a local control plane, and the example chart. Every step is
-// narrated; everything started is stopped again, also on Ctrl-C.
+// Command demo walks through berth's release flow on embedded defaults, as a
+// new user would run it: a local registry (`berth registry serve`), a local
+// control plane, a generated app image and the example chart in examples/.
+// Every step runs the built bin/berth, printing the command line first, and
+// is narrated in plain words; everything started is stopped again, also on
+// Ctrl-C.
 //
-// Run it with `go tool task demo`.
+// Run it with `go tool task demo` (which builds bin/berth first).
 package main
 
 import (
@@ -10,21 +13,22 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
-	registrytest "github.com/berth-dev/berth/registry-test"
 	"github.com/berth-dev/berth/testcluster"
 	"github.com/berth-dev/berth/tools"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout)
+	berth := os.Getenv("BERTH_DEMO_BERTH") // another berth binary than bin/berth
+	if berth == "" {
+		berth = "bin/berth"
+	}
+	err := run(ctx, os.Stdout, Options{Berth: berth, Chart: "examples/hello"})
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)
@@ -32,112 +36,120 @@ func main() {
 	}
 }
 
-// demo holds what the steps share: the scratch folder, the registry and the
-// cluster, and where narration goes.
-type demo struct {
-	out      io.Writer
-	work     string
-	registry string
-	cluster  *testcluster.Cluster
-	helm     string
-	charts   string
+// Options say where the demo finds berth and the example chart, and let a
+// test look at the live state after each step.
+type Options struct {
+	Berth string // the berth binary
+	Chart string // the example chart directory
+	// Check, when set, is called after each step while the registries and
+	// the cluster still run; an error stops the demo.
+	Check func(ctx context.Context, step string, s *State) error
 }
 
-func run(ctx context.Context, out io.Writer) error {
+// State is what the steps have made so far.
+type State struct {
+	Work        string // scratch folder ($DEMO)
+	ImageTar    string // the docker save archive
+	ImageDigest string // its manifest digest, computed when it was written
+	Factory     string // host:port of the registry the release is pushed to
+	Site        string // host:port of the air-gapped site's registry
+	Cluster     *testcluster.Cluster
+	Namespace   string
+	Release     string
+	Chart       string // oci://…@sha256:… pushed by berth release
+	Bundle      string // the bundle tar
+	SiteChart   string // oci://…@sha256:… pushed by berth bundle push
+	HelmList    string // helm list output
+}
+
+// demo holds what the steps share.
+type demo struct {
+	State
+	out     io.Writer
+	opts    Options
+	work    string
+	cluster *testcluster.Cluster
+	helm    string
+	step    int
+	// cleanups stop what steps started, newest first.
+	cleanups []func()
+}
+
+func run(ctx context.Context, out io.Writer, opts Options) error {
 	start := time.Now()
+	berth, err := filepath.Abs(opts.Berth)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(berth); err != nil {
+		return fmt.Errorf("berth binary: %w (build it with `go tool task build`)", err)
+	}
+	opts.Berth = berth
 	work, err := os.MkdirTemp("", "berth-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	d := &demo{out: out, work: work}
+	d := &demo{out: out, opts: opts, work: work}
+	defer func() {
+		for i := len(d.cleanups) - 1; i >= 0; i-- {
+			d.cleanups[i]()
+		}
+	}()
+	d.Work, d.Namespace, d.Release = work, "demo", "hello"
 	if d.helm, err = tools.Path("helm"); err != nil {
-		return err
+		return fmt.Errorf("%w (build the test bed with `go tool task tools`; the first build takes ~20 minutes on 2 cores)", err)
 	}
-	if d.charts, err = tools.ChartsDir(); err != nil {
-		return err
-	}
+	fmt.Fprintf(out, "berth demo: ship a docker-save'd app and its chart through a registry into a cluster.\n"+
+		"The test bed (helm oracle, etcd, kube-apiserver, kwok…) is built once into .cache/tools: about 20 minutes\n"+
+		"on 2 cores the first time, reused afterwards. Scratch folder: DEMO=%s\n", work)
 
-	d.say("1. Start a local OCI registry (CNCF Distribution, in-process, plain HTTP on loopback)")
-	reg, err := registrytest.Listen(ctx, filepath.Join(work, "registry"), "127.0.0.1:0")
+	d.say("Start a local OCI registry, as a build server would push to")
+	factory, fch, err := d.startRegistry(ctx, filepath.Join(work, "registry-factory"))
 	if err != nil {
 		return err
 	}
-	go func() { _ = reg.Serve() }()
-	defer reg.Shutdown(context.Background())
-	d.registry = reg.Addr
-	d.say("   registry at %s", d.registry)
+	defer fch.stop()
+	d.Factory = factory
+	d.note("registry serving at %s (pid %d)", factory, fch.cmd.Process.Pid)
 
-	d.say("2. Start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)")
+	d.say("Start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok nodes)")
 	t0 := time.Now()
 	if d.cluster, err = testcluster.Start(ctx, testcluster.Options{Dir: filepath.Join(work, "cluster")}); err != nil {
 		return err
 	}
 	defer d.cluster.Stop()
-	d.say("   ready in %s; kubeconfig %s", time.Since(t0).Round(time.Millisecond), d.cluster.Kubeconfig)
+	d.Cluster = d.cluster
+	d.note("ready in %s (pids %v); every berth command below gets KUBECONFIG=%s",
+		time.Since(t0).Round(time.Millisecond), d.cluster.Pids(), d.rel(d.cluster.Kubeconfig))
 
-	for _, step := range []func(context.Context) error{d.render, d.push, d.install} {
-		if err := step(ctx); err != nil {
-			return err
+	for _, s := range d.steps() {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted: %w", err)
+		}
+		if err := s.run(ctx); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if opts.Check != nil {
+			if err := opts.Check(ctx, s.name, &d.State); err != nil {
+				return fmt.Errorf("check after %s: %w", s.name, err)
+			}
 		}
 	}
-	d.say("Done in %s. Stopping the registry and the control plane.", time.Since(start).Round(time.Second))
+	d.say("Done in %s. Stopping the registries and the control plane, removing $DEMO.", time.Since(start).Round(time.Second))
 	return nil
 }
 
-func (d *demo) render(ctx context.Context) error {
-	d.say("3. Render the podinfo chart with the Helm v3.22.0 oracle")
-	out, err := d.helmRun(ctx, "template", "demo", filepath.Join(d.charts, "podinfo"), "--kube-version", "1.37.2")
-	if err != nil {
-		return err
-	}
-	d.say("   %d YAML documents rendered", strings.Count(out, "\n---"))
-	return nil
+func (d *demo) say(format string, args ...any) {
+	d.step++
+	fmt.Fprintf(d.out, "\n%d. "+format+"\n", append([]any{d.step}, args...)...)
 }
 
-func (d *demo) push(ctx context.Context) error {
-	d.say("4. Package and push it to the registry as an OCI artifact")
-	if _, err := d.helmRun(ctx, "package", filepath.Join(d.charts, "podinfo"), "-d", d.work); err != nil {
-		return err
-	}
-	tgz, _ := filepath.Glob(filepath.Join(d.work, "podinfo-*.tgz"))
-	if len(tgz) != 1 {
-		return fmt.Errorf("helm package wrote %d archives", len(tgz))
-	}
-	out, err := d.helmRun(ctx, "push", tgz[0], "oci://"+d.registry+"/charts", "--plain-http")
-	if err != nil {
-		return err
-	}
-	d.say("   %s", strings.ReplaceAll(strings.TrimSpace(out), "\n", "\n   "))
-	return nil
-}
+func (d *demo) note(format string, args ...any) { fmt.Fprintf(d.out, "   "+format+"\n", args...) }
 
-func (d *demo) install(ctx context.Context) error {
-	d.say("5. Install it from the registry and wait until it is ready")
-	_, err := d.helmRun(ctx, "install", "demo", "oci://"+d.registry+"/charts/podinfo", "--plain-http",
-		"--kubeconfig", d.cluster.Kubeconfig, "-n", "default", "--wait", "--timeout", "2m")
-	if err != nil {
-		return err
+func (d *demo) rel(path string) string {
+	if r, err := filepath.Rel(d.work, path); err == nil {
+		return filepath.Join("$DEMO", r)
 	}
-	out, err := d.helmRun(ctx, "list", "--kubeconfig", d.cluster.Kubeconfig, "-n", "default")
-	if err != nil {
-		return err
-	}
-	d.say("   %s", strings.ReplaceAll(strings.TrimSpace(out), "\n", "\n   "))
-	return nil
+	return path
 }
-
-func (d *demo) helmRun(ctx context.Context, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, d.helm, args...)
-	cmd.Env = append(os.Environ(),
-		"HELM_CACHE_HOME="+filepath.Join(d.work, "helm-cache"),
-		"HELM_CONFIG_HOME="+filepath.Join(d.work, "helm-config"),
-		"HELM_DATA_HOME="+filepath.Join(d.work, "helm-data"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("helm %s: %w\n%s", args[0], err, out)
-	}
-	return string(out), nil
-}
-
-func (d *demo) say(format string, args ...any) { fmt.Fprintf(d.out, format+"\n", args...) }
