@@ -37,24 +37,10 @@ type Result struct {
 
 // Install deploys a chart as revision 1 of a new release.
 func (d *Deployer) Install(ctx context.Context, opts InstallOptions) (*Result, error) {
-	if err := ValidateName(opts.Name); err != nil {
-		return nil, err
-	}
-	history, err := d.Store.History(ctx, opts.Namespace, opts.Name)
-	if err != nil && !errors.Is(err, ErrReleaseNotFound) {
-		return nil, err
-	}
-	revision, err := installRevision(opts, history)
+	history, rel, rendered, err := d.renderInstall(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	rendered, err := opts.Source.Render(ctx, RenderRequest{Target: opts.Target, Revision: revision, Values: opts.Values})
-	if err != nil {
-		return nil, err
-	}
-	rel := newRelease(opts.Target, revision, opts.Source.Chart, opts.Values, rendered, opts.Record)
-	rel.Info.Status, rel.Info.Description = StatusPendingInstall, "Initial install underway"
-	rel.ApplyMethod = opts.Method.record()
 	if opts.DryRun != DryRunNone {
 		return d.dryRunInstall(ctx, rel, rendered, opts)
 	}
@@ -79,19 +65,47 @@ func (d *Deployer) Install(ctx context.Context, opts InstallOptions) (*Result, e
 		opts.Wait.Wait = true
 	}
 	cs, err := d.rollout(ctx, step{rel: rel, target: target, pre: PreInstall, post: PostInstall, verb: "install", take: opts.TakeOwnership, method: opts.Method, wait: opts.Wait})
+	res := &Result{Release: rel, Changes: cs}
 	if err != nil {
-		return &Result{Release: rel, Changes: cs}, d.failInstall(ctx, rel, opts, err)
+		return res, d.failInstall(ctx, rel, opts, err)
 	}
+	return res, d.completeInstall(ctx, history, rel, opts.Record)
+}
+
+// renderInstall checks the name, picks the revision and renders it into a
+// pending-install release; nothing is written yet.
+func (d *Deployer) renderInstall(ctx context.Context, opts InstallOptions) ([]*Release, *Release, *Rendered, error) {
+	if err := ValidateName(opts.Name); err != nil {
+		return nil, nil, nil, err
+	}
+	history, err := d.Store.History(ctx, opts.Namespace, opts.Name)
+	if err != nil && !errors.Is(err, ErrReleaseNotFound) {
+		return nil, nil, nil, err
+	}
+	revision, err := installRevision(opts, history)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rendered, err := opts.Source.Render(ctx, RenderRequest{Target: opts.Target, Revision: revision, Values: opts.Values})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rel := newRelease(opts.Target, revision, opts.Source.Chart, opts.Values, rendered, opts.Record)
+	rel.Info.Status, rel.Info.Description = StatusPendingInstall, "Initial install underway"
+	rel.ApplyMethod = opts.Method.record()
+	return history, rel, rendered, nil
+}
+
+// completeInstall records success: older revisions superseded, this one
+// deployed.
+func (d *Deployer) completeInstall(ctx context.Context, history []*Release, rel *Release, rec RecordOptions) error {
 	if err := d.supersede(ctx, history, rel.Version); err != nil {
-		return nil, err
+		return err
 	}
 	if err := d.supersedeReplaced(ctx, history); err != nil {
-		return nil, err
+		return err
 	}
-	if err := d.finish(ctx, rel, StatusDeployed, describe(opts.Record, "Install complete")); err != nil {
-		return nil, err
-	}
-	return &Result{Release: rel, Changes: cs}, nil
+	return d.finish(ctx, rel, StatusDeployed, describe(rec, "Install complete"))
 }
 
 func installRevision(opts InstallOptions, history []*Release) (int, error) {
