@@ -18,6 +18,9 @@ const (
 	StyleRegistry
 	// StyleString is a single string such as image: nginx:1.25.
 	StyleString
+	// StyleImageKey is ingress-nginx's {registry?, image, tag, digest}, with
+	// an optional full-reference repository override.
+	StyleImageKey
 )
 
 // ImageValue is a place in a chart's values that names a container image.
@@ -81,19 +84,35 @@ func walkImages(m map[string]any, prefix string, out *[]ImageValue) {
 }
 
 func imageMap(m map[string]any, p string) (ImageValue, bool) {
+	iv := ImageValue{Path: p, Style: StyleRepository}
 	repo, ok := m["repository"].(string)
+	if img, isStr := m["image"].(string); !ok && isStr && hasAny(m, "tag", "digest", "registry") {
+		repo, ok, iv.Style = img, true, StyleImageKey
+	}
 	if !ok {
 		return ImageValue{}, false
 	}
-	iv := ImageValue{Path: p, Style: StyleRepository, Repository: repo}
+	iv.Repository = repo
 	if reg, ok := m["registry"]; ok {
-		iv.Style, iv.Registry = StyleRegistry, fmt.Sprint(nilEmpty(reg))
+		iv.Registry = fmt.Sprint(nilEmpty(reg))
+		if iv.Style == StyleRepository {
+			iv.Style = StyleRegistry
+		}
 	}
 	iv.Tag = fmt.Sprint(nilEmpty(m["tag"]))
 	if d, ok := m["digest"]; ok {
 		iv.HasDigest, iv.Digest = true, fmt.Sprint(nilEmpty(d))
 	}
 	return iv, true
+}
+
+func hasAny(m map[string]any, keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func nilEmpty(v any) any {

@@ -10,10 +10,12 @@ import (
 	yaml3 "go.yaml.in/yaml/v3"
 )
 
-// ValueEdit sets the string at a dotted values path.
+// ValueEdit sets the string at a dotted values path (Literal: a plain
+// scalar such as true, written unquoted).
 type ValueEdit struct {
-	Path  string
-	Value string
+	Path    string
+	Value   string
+	Literal bool
 }
 
 // EditValuesYAML applies edits to a values.yaml document. Existing
@@ -36,11 +38,14 @@ func EditValuesYAML(raw []byte, edits []ValueEdit) ([]byte, error) {
 			return nil, fmt.Errorf("values.yaml: %s: %w", e.Path, err)
 		}
 		if !added && replaceable(n) {
-			inPlace = append(inPlace, scalarEdit{line: n.Line, col: n.Column, style: n.Style, old: n.Value, value: e.Value})
+			inPlace = append(inPlace, scalarEdit{line: n.Line, col: n.Column, style: n.Style, old: n.Value, value: e.Value, literal: e.Literal})
 			n.Value, n.Tag = e.Value, "!!str"
 			continue
 		}
 		n.Kind, n.Tag, n.Value, n.Style, n.Content = yaml3.ScalarNode, "!!str", e.Value, yaml3.DoubleQuotedStyle, nil
+		if e.Literal {
+			n.Tag, n.Style = "", 0
+		}
 		reencode = true
 	}
 	if reencode {
@@ -85,6 +90,7 @@ type scalarEdit struct {
 	line, col  int
 	style      yaml3.Style
 	old, value string
+	literal    bool
 }
 
 // replaceScalars rewrites each token on its line with the new value,
@@ -105,6 +111,9 @@ func replaceScalars(raw []byte, edits []scalarEdit) ([]byte, error) {
 			return nil, fmt.Errorf("values.yaml line %d: %w", n.line, err)
 		}
 		repl := strconv.Quote(n.value)
+		if n.literal {
+			repl = n.value
+		}
 		if end == start && start > 0 && line[start-1] == ':' {
 			repl = " " + repl // an empty value right after "key:"
 		}

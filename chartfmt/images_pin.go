@@ -35,7 +35,7 @@ func PinImages(ctx context.Context, ch *Chart, pins []ImagePin, vals map[string]
 	}
 	choice := make([]int, len(pins))
 	for {
-		var edits []ValueEdit
+		edits := acceptRelocatedImages(ch)
 		for i, p := range pins {
 			edits = append(edits, pinEdits(p, ch)[choice[i]]...)
 		}
@@ -102,11 +102,31 @@ func pinEdits(p ImagePin, ch *Chart) [][]ValueEdit {
 	}
 	repo := at("repository", p.Repository)
 	withDigest := []ValueEdit{repo, at("digest", p.Digest)}
+	if v.Style == StyleImageKey {
+		host, path, _ := strings.Cut(p.Repository, "/")
+		return [][]ValueEdit{
+			{at("registry", host), at("image", path), at("digest", p.Digest)},
+			withDigest,
+			{repo, tagAtDigest, at("digest", "")},
+		}
+	}
 	withTag := []ValueEdit{repo, tagAtDigest}
 	if v.HasDigest {
 		return [][]ValueEdit{withDigest, append(withTag, at("digest", ""))}
 	}
 	return [][]ValueEdit{withTag}
+}
+
+// acceptRelocatedImages turns off bitnami's check that images are the
+// originals (global.security.allowInsecureImages), which fails the render
+// of any relocated image; charts without the key are left alone.
+func acceptRelocatedImages(ch *Chart) []ValueEdit {
+	g, _ := ch.Values["global"].(map[string]any)
+	sec, _ := g["security"].(map[string]any)
+	if _, ok := sec["allowInsecureImages"]; ok {
+		return []ValueEdit{{Path: "global.security.allowInsecureImages", Value: "true", Literal: true}}
+	}
+	return nil
 }
 
 // withValuesEdited returns a shallow copy of ch with edited values.yaml.
