@@ -47,7 +47,7 @@ func runUninstall(c *ucli.Context) error {
 		}
 		for _, e := range res.Changes.Entries {
 			if e.Action == deployer.ActionSkipped {
-				fmt.Fprintf(c.App.Writer, "These resources were kept due to the resource policy:\n[%s] %s\n", e.Kind, e.Name)
+				fmt.Fprintf(c.App.Writer, "kept (helm.sh/resource-policy: keep, or now owned by another release): [%s] %s\n", e.Kind, e.Name)
 			}
 		}
 		fmt.Fprintf(c.App.Writer, "release %q uninstalled\n", name)

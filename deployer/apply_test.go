@@ -223,3 +223,24 @@ func replicas(t *testing.T, k *Kube, ns, name string) int32 {
 	}
 	return *d.Spec.Replicas
 }
+
+// Uninstall leaves alone an object another release has since adopted.
+func TestUninstallSkipsObjectsOwnedByAnotherRelease(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	ctx := context.Background()
+	d := newDeployer(t, env)
+	install(t, d, env, "one", "demo", nil)
+	// Release "two" takes over one-config.
+	two := docs(configMapDoc("one-config", ""))
+	if _, err := d.Kube.Apply(ctx, nil, build(t, d.Kube, env.Namespace, two), ApplyOptions{Release: "two", Namespace: env.Namespace, Verb: "install", TakeOwnership: true}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Uninstall(ctx, UninstallOptions{Target: Target{Name: "one", Namespace: env.Namespace}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantActions(t, res.Changes, map[string]Action{"Deployment/one": ActionDeleted, "Service/one": ActionDeleted, "ConfigMap/one-config": ActionSkipped})
+	if _, err := d.Kube.Core.CoreV1().ConfigMaps(env.Namespace).Get(ctx, "one-config", metav1.GetOptions{}); err != nil {
+		t.Errorf("adopted ConfigMap was deleted: %v", err)
+	}
+}

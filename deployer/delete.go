@@ -2,16 +2,30 @@ package deployer
 
 import (
 	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
+
+// DeleteOptions say whose objects are being deleted.
+type DeleteOptions struct {
+	// Release and Namespace, when set, protect objects whose live ownership
+	// annotations name another release (adopted since, e.g. with
+	// --take-ownership): they are skipped, not deleted. Helm 3 deletes them.
+	Release   string
+	Namespace string
+	DryRun    bool
+}
 
 // Delete removes objects in uninstall order. Objects whose manifest asks to
 // be kept are skipped (uninstall reads the policy from the stored manifest,
-// as Helm does).
-func (k *Kube) Delete(ctx context.Context, objs []*Object, dryRun bool) (*ChangeSet, error) {
+// as Helm does), and so are objects now owned by another release.
+func (k *Kube) Delete(ctx context.Context, objs []*Object, opts DeleteOptions) (*ChangeSet, error) {
 	cs := &ChangeSet{}
 	sortUninstall(objs)
 	var dr []string
-	if dryRun {
+	if opts.DryRun {
 		dr = ApplyOptions{DryRun: true}.dryRun()
 	}
 	for _, group := range kindGroups(objs) {
@@ -19,6 +33,12 @@ func (k *Kube) Delete(ctx context.Context, objs []*Object, dryRun bool) (*Change
 			if keeps(o.Unstructured) {
 				cs.add(o, ActionSkipped)
 				return nil
+			}
+			if mine, err := k.ownedBy(ctx, o, opts); err != nil || !mine {
+				if err == nil {
+					cs.add(o, ActionSkipped)
+				}
+				return err
 			}
 			if err := k.deleteOne(ctx, o, dr); err != nil {
 				return err
@@ -31,4 +51,27 @@ func (k *Kube) Delete(ctx context.Context, objs []*Object, dryRun bool) (*Change
 		}
 	}
 	return cs, nil
+}
+
+// ownedBy reports whether the live object does not name another release
+// as its owner. Objects without ownership annotations count as owned.
+func (k *Kube) ownedBy(ctx context.Context, o *Object, opts DeleteOptions) (bool, error) {
+	if opts.Release == "" {
+		return true, nil
+	}
+	live, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("get %s: %w", o, err)
+	}
+	ann := live.GetAnnotations()
+	if name, ok := ann[releaseNameAnnotation]; ok && name != opts.Release {
+		return false, nil
+	}
+	if ns, ok := ann[releaseNSAnnotation]; ok && ns != opts.Namespace {
+		return false, nil
+	}
+	return true, nil
 }

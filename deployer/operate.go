@@ -87,7 +87,7 @@ func (d *Deployer) cleanupCreated(ctx context.Context, cs *ChangeSet, target []*
 			objs = append(objs, o)
 		}
 	}
-	_, _ = d.Kube.Delete(context.WithoutCancel(ctx), objs, false)
+	_, _ = d.Kube.Delete(context.WithoutCancel(ctx), objs, DeleteOptions{})
 }
 
 // buildStored rebuilds the objects of a stored revision. Documents whose

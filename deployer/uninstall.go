@@ -44,7 +44,7 @@ func (d *Deployer) Uninstall(ctx context.Context, opts UninstallOptions) (*Resul
 	if err := d.runHooks(ctx, rel, PreDelete); err != nil {
 		return nil, err
 	}
-	cs, err := d.Kube.Delete(ctx, objs, false)
+	cs, err := d.Kube.Delete(ctx, objs, DeleteOptions{Release: rel.Name, Namespace: rel.Namespace})
 	if err != nil {
 		return &Result{Release: rel, Changes: cs}, fmt.Errorf("uninstall %s: %w", rel.Name, err)
 	}
