@@ -112,8 +112,11 @@ func TestUninstallKeepHistory(t *testing.T) {
 	if len(out) != 1 || out[0]["status"] != "uninstalled" {
 		t.Errorf("helm list --uninstalled = %v", out)
 	}
-	// --replace reuses the name of the uninstalled release as a new revision.
-	res2, err := d.Install(ctx, InstallOptions{Target: Target{Name: "u", Namespace: env.Namespace}, Source: source(t, d, "demo"), Replace: true})
+	// upgrade --install (like install --replace) reuses the name of the
+	// uninstalled release as a new revision.
+	uo := upgradeOpts(t, d, env, "u", "demo", nil)
+	uo.Install = true
+	res2, err := d.Upgrade(ctx, uo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +128,7 @@ func TestUninstallKeepHistory(t *testing.T) {
 	mustHelm(t, env, "install", "hu", demoChart())
 	mustHelm(t, env, "upgrade", "hu", demoChart(), "--set", "message=2")
 	mustHelm(t, env, "uninstall", "hu", "--keep-history")
-	mustHelm(t, env, "install", "hu", demoChart(), "--replace")
+	mustHelm(t, env, "upgrade", "--install", "hu", demoChart())
 	wantHistory(t, d, env, "hu", StatusSuperseded, StatusSuperseded, StatusDeployed)
 	if _, err := d.Uninstall(ctx, UninstallOptions{Target: Target{Name: "u", Namespace: env.Namespace}}); err != nil {
 		t.Fatal(err)

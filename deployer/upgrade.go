@@ -52,6 +52,13 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 		return nil, err
 	}
 	last := history[len(history)-1]
+	if opts.Install && last.Info.Status == StatusUninstalled {
+		// Like helm: --install over a release uninstalled with
+		// --keep-history installs it again as the next revision.
+		in := d.installFromUpgrade(opts)
+		in.Replace = true
+		return d.Install(ctx, in)
+	}
 	if last.Info.Status.IsPending() {
 		return nil, pendingError(last)
 	}
