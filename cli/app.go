@@ -88,5 +88,6 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			copyCommand(),
 		},
 	}
+	addHelp(app)
 	return app
 }

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// rootHelpFooter ends `berth --help`: what scripts rely on.
+const rootHelpFooter = `
+EXAMPLES:
+   berth release ./hello --image hello=hello.tar --to oci://reg.example.com/apps
+   berth install web oci://reg.example.com/apps/hello@sha256:… --wait
+   berth diff upgrade web oci://reg.example.com/apps/hello@sha256:…
+   berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
+
+EXIT CODES:
+   0  success
+   1  error (the message says what failed and what to do, then the cause)
+   2  differences found (berth diff)
+
+ENVIRONMENT:
+   KUBECONFIG            kubeconfig file(s) (--kubeconfig)
+   BERTH_KUBE_CONTEXT    kubeconfig context (--kube-context)
+   BERTH_NAMESPACE       namespace (-n)
+   BERTH_DEBUG           verbose output and Go stack traces (--debug)
+   BERTH_QUIET           no progress output (--quiet)
+   NO_COLOR              never colour output (colour is used only on a terminal)
+   DOCKER_CONFIG         folder of the config.json holding registry credentials (default ~/.docker)
+   HELM_REGISTRY_CONFIG  Helm's registry credentials, read when config.json has no entry
+   XDG_CACHE_HOME        cache root: pulled charts under $XDG_CACHE_HOME/berth (default ~/.cache)
+   XDG_CONFIG_HOME       config root (default ~/.config)
+   XDG_DATA_HOME         data root: berth registry serve storage (default ~/.local/share)
+   SOURCE_DATE_EPOCH     timestamp of packaged files (reproducible builds)
+
+Run 'berth COMMAND --help' for a command's flags and examples; docs/ has one page per command group.
+`
+
+// addHelp gives every command an EXAMPLES section (from helpExamples) and the
+// root help its examples, exit codes and environment.
+func addHelp(app *ucli.App) {
+	app.CustomAppHelpTemplate = ucli.AppHelpTemplate + rootHelpFooter
+	examples := helpExamples()
+	var walk func(prefix string, cmds []*ucli.Command)
+	walk = func(prefix string, cmds []*ucli.Command) {
+		for _, c := range cmds {
+			path := strings.TrimSpace(prefix + " " + c.Name)
+			if ex, ok := examples[path]; ok && c.CustomHelpTemplate == "" {
+				base := ucli.CommandHelpTemplate
+				if len(c.Subcommands) > 0 {
+					// Subcommands have no categories; listing them plainly
+					// also works for `berth help CMD`, which renders before
+					// urfave has sorted a command's subcommands.
+					base = strings.Replace(ucli.SubcommandHelpTemplate,
+						`{{template "visibleCommandCategoryTemplate" .}}`, `{{template "visibleCommandTemplate" .}}`, 1)
+				}
+				c.CustomHelpTemplate = base + "\nEXAMPLES:\n" + indentLines(escapeTemplate(ex), "   ") + "\n"
+			}
+			if len(c.Subcommands) > 0 && c.ArgsUsage == "" && c.UsageText == "" {
+				c.ArgsUsage = "COMMAND [ARGS...]"
+			}
+			walk(path, c.Subcommands)
+		}
+	}
+	walk("", app.Commands)
+}
+
+// escapeTemplate keeps literal text literal inside a text/template.
+func escapeTemplate(s string) string {
+	return strings.ReplaceAll(s, "{{", `{{"{{"}}`)
+}
+
+func indentLines(s, pad string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = pad + l
+	}
+	return strings.Join(lines, "\n")
+}
