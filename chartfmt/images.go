@@ -53,6 +53,17 @@ func (v ImageValue) Ref() string {
 	return s
 }
 
+// FindChartImageValues is FindImageValues over ch's values with its
+// subcharts' defaults coalesced in (under each subchart's key), so images
+// of subcharts are found at paths the parent's values.yaml can set.
+func FindChartImageValues(ch *Chart) ([]ImageValue, error) {
+	vals, err := CoalesceValues(ch, map[string]any{})
+	if err != nil {
+		return nil, fmt.Errorf("values of %s: %w", ch.Name(), err)
+	}
+	return FindImageValues(vals), nil
+}
+
 // FindImageValues lists the image-like entries of vals (maps with a string
 // repository, or string values under a key named image), sorted by path.
 func FindImageValues(vals map[string]any) []ImageValue {

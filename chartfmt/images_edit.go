@@ -40,6 +40,9 @@ func EditValuesYAML(raw []byte, edits []ValueEdit) ([]byte, error) {
 		if !added && replaceable(n) {
 			inPlace = append(inPlace, scalarEdit{line: n.Line, col: n.Column, style: n.Style, old: n.Value, value: e.Value, literal: e.Literal})
 			n.Value, n.Tag = e.Value, "!!str"
+			if e.Literal {
+				n.Tag, n.Style = "", 0 // re-encoded as what it reads as (true stays a bool)
+			}
 			continue
 		}
 		n.Kind, n.Tag, n.Value, n.Style, n.Content = yaml3.ScalarNode, "!!str", e.Value, yaml3.DoubleQuotedStyle, nil

@@ -61,7 +61,10 @@ func repoOf(ref string) string {
 // relocateChart points the values that render each moved image at its new
 // repository and digest, proven by rendering.
 func relocateChart(ctx context.Context, ch *chartfmt.Chart, moved []movedImage, vals map[string]any, kubeVersion string) (*chartfmt.Chart, error) {
-	found := chartfmt.FindImageValues(ch.Values)
+	found, err := chartfmt.FindChartImageValues(ch)
+	if err != nil {
+		return nil, err
+	}
 	var pins []chartfmt.ImagePin
 	used := map[string]string{}
 	for _, m := range moved {

@@ -42,7 +42,10 @@ func matchImages(ch *chartfmt.Chart, specs []ImageSpec, paths map[string]string)
 	if err != nil {
 		return nil, err
 	}
-	found := chartfmt.FindImageValues(ch.Values)
+	found, err := chartfmt.FindChartImageValues(ch)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]chartfmt.ImageValue, len(specs))
 	seen := map[string]string{}
 	for i, s := range specs {
