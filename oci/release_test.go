@@ -1,6 +1,7 @@
 package oci
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -165,6 +166,7 @@ func TestReleaseEndToEnd(t *testing.T) {
 			t.Fatalf("helm template of the pushed chart lacks %s:\n%s", want, out)
 		}
 	}
+	checkLinks(t, p.Registry, res)
 	if !strings.HasPrefix(res.Chart.Pinned, "oci://"+host+"/shop/shop@sha256:") {
 		t.Fatalf("chart pinned as %s", res.Chart.Pinned)
 	}
@@ -264,5 +266,40 @@ func TestReleaseBearerRegistry(t *testing.T) {
 	}
 	if _, err := c.Pull(t.Context(), res.Chart.Pinned, PullOptions{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkLinks proves the chart and its images name each other: the chart
+// manifest's images annotation, and a referrer on every image naming the chart.
+func checkLinks(t *testing.T, r *registrytest.Registry, res *ReleaseResult) {
+	t.Helper()
+	opts := []remote.Option{remote.WithTransport(r.HTTPClient().Transport),
+		remote.WithAuth(&authn.Basic{Username: r.Username, Password: r.Password})}
+	chartRef, _ := name.ParseReference(strings.TrimPrefix(res.Chart.Pinned, Scheme))
+	desc, err := remote.Get(chartRef, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Annotations map[string]string }
+	if err := json.Unmarshal(desc.Manifest, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, ri := range res.Images {
+		if !strings.Contains(m.Annotations[AnnotationImages], ri.Name+"="+ri.Ref) {
+			t.Fatalf("chart annotation %s = %q lacks %s", AnnotationImages, m.Annotations[AnnotationImages], ri.Ref)
+		}
+		d, _ := name.NewDigest(ri.Ref)
+		idx, err := remote.Referrers(d, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, _ := idx.IndexManifest()
+		found := false
+		for _, ref := range im.Manifests {
+			found = found || ref.ArtifactType == ArtifactTypeChartRef && ref.Annotations[AnnotationChart] == res.Chart.Pinned
+		}
+		if !found {
+			t.Fatalf("image %s: no referrer naming the chart %s: %+v", ri.Ref, res.Chart.Pinned, im.Manifests)
+		}
 	}
 }
