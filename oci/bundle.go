@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -121,7 +122,7 @@ func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, refs, extra []s
 	done := map[string]bool{}
 	isExtra := map[string]bool{}
 	for _, e := range extra {
-		isExtra[e] = !contains(refs, e)
+		isExtra[e] = !slices.Contains(refs, e)
 	}
 	for _, ref := range all {
 		if done[ref] {
@@ -143,13 +144,4 @@ func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, refs, extra []s
 		entries = append(entries, BundleEntry{Kind: KindImage, Ref: ref, Digest: d.Digest.String(), Size: size, Extra: isExtra[ref]})
 	}
 	return entries, bw.close()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

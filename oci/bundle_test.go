@@ -177,6 +177,20 @@ func TestBundleSavePushAndCopy(t *testing.T) {
 
 func TestBundleErrors(t *testing.T) {
 	dir := t.TempDir()
+	// An image that cannot be read: clear error, no bundle file left behind.
+	r := registrytest.Start(t)
+	tgz, err := chartfmt.Package(loadChart(t, chartFor(t, r.Host)), chartfmt.PackageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "partial.tar")
+	_, err = clientFor(t, r, "", "").BundleSave(t.Context(), tgz, out, BundleOptions{})
+	if err == nil || !strings.Contains(err.Error(), r.Host+"/shop/") {
+		t.Fatalf("bundle of missing images: err = %v", err)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, "*partial*")); len(leftovers) != 0 {
+		t.Fatalf("failed save left %v", leftovers)
+	}
 	notBundle := filepath.Join(dir, "images.tar")
 	saveImages(t, notBundle, 1024, 1, "example.com/a:1")
 	garbage := filepath.Join(dir, "garbage.tar")
