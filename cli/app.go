@@ -86,6 +86,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			releaseCommand(),
 			bundleCommand(),
 			copyCommand(),
+			completionCommand(),
 		},
 	}
 	addHelp(app)

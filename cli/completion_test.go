@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildBerth builds the berth binary for tests that run it as users do (in
+// a shell, in a terminal).
+func buildBerth(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "berth")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/berth-dev/berth").CombinedOutput(); err != nil {
+		t.Fatalf("go build berth: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestCompletionBash loads `berth completion bash` into a real bash and asks
+// it to complete command names, subcommands and flags.
+func TestCompletionBash(t *testing.T) {
+	bin := buildBerth(t)
+	complete := func(words ...string) []string {
+		t.Helper()
+		script := `source <(berth completion bash)
+COMP_WORDS=(` + strings.Join(words, " ") + `); COMP_CWORD=$((${#COMP_WORDS[@]}-1))
+_berth_complete; printf '%s\n' "${COMPREPLY[@]}"`
+		cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return strings.Fields(string(out))
+	}
+	for _, tc := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"berth", "bun"}, "bundle"},
+		{[]string{"berth", "bundle", "sa"}, "save"},
+		{[]string{"berth", "install", "--crea"}, "--create-namespace"},
+		{[]string{"berth", "diff", "up"}, "upgrade"},
+	} {
+		got := complete(tc.words...)
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("completing %q: got %q, want %q", strings.Join(tc.words, " "), got, tc.want)
+		}
+	}
+}
+
+// TestCompletionScripts: every shell gets a script naming every top-level
+// command (fish's is generated from the tree; zsh's asks berth itself).
+func TestCompletionScripts(t *testing.T) {
+	fish := runHelp(t, "completion", "fish")
+	for path := range commandPaths() {
+		// Aliases follow the name: -a 'show inspect'.
+		if name := strings.Fields(path)[0]; !strings.Contains(fish, "-a '"+name+"'") && !strings.Contains(fish, "-a '"+name+" ") {
+			t.Errorf("fish completion lacks command %s", name)
+		}
+	}
+	zsh := runHelp(t, "completion", "zsh")
+	if !strings.HasPrefix(zsh, "#compdef berth\n") || !strings.Contains(zsh, "--generate-bash-completion") {
+		t.Errorf("zsh completion:\n%s", zsh)
+	}
+	if _, err := exec.LookPath("zsh"); err == nil {
+		if out, err := exec.Command("zsh", "-n", "-c", zsh).CombinedOutput(); err != nil {
+			t.Errorf("zsh -n: %v\n%s", err, out)
+		}
+	}
+	if out, err := exec.Command("bash", "-n", "-c", runHelp(t, "completion", "bash")).CombinedOutput(); err != nil {
+		t.Errorf("bash -n: %v\n%s", err, out)
+	}
+}
