@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -73,10 +74,22 @@ func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deplo
 	if cs != nil && len(cs.Entries) > 0 {
 		fmt.Fprintf(w, "CHANGES: %s\n", changeSummary(cs))
 	}
+	printTestSuites(w, r)
 	if r.Info != nil && strings.TrimSpace(r.Info.Notes) != "" {
 		fmt.Fprintf(w, "NOTES:\n%s\n", strings.TrimSpace(r.Info.Notes))
 	}
 	return nil
+}
+
+// printTestSuites shows the last run of each test hook, as helm status does.
+func printTestSuites(w io.Writer, r *deployer.Release) {
+	for _, h := range r.Hooks {
+		if h.LastRun.StartedAt.IsZero() || !slices.Contains(h.Events, deployer.TestEvent) {
+			continue
+		}
+		fmt.Fprintf(w, "TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:          %s\n",
+			h.Name, h.LastRun.StartedAt.Format(time.ANSIC), h.LastRun.CompletedAt.Format(time.ANSIC), h.LastRun.Phase)
+	}
 }
 
 func changeSummary(cs *deployer.ChangeSet) string {

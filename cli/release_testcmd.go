@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
@@ -33,12 +32,6 @@ func runTest(c *ucli.Context) error {
 	r, err := d.RunTests(c.Context, deployer.TestOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Timeout: c.Duration(flagTimeout)})
 	if r != nil {
 		_ = printReleaseInfo(c.App.Writer, "table", r, nil)
-		for _, h := range r.Hooks {
-			if h.LastRun.Phase != "" && len(h.Events) > 0 && h.Events[0] == deployer.TestEvent {
-				fmt.Fprintf(c.App.Writer, "TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:          %s\n",
-					h.Name, h.LastRun.StartedAt.Format(time.ANSIC), h.LastRun.CompletedAt.Format(time.ANSIC), h.LastRun.Phase)
-			}
-		}
 	}
 	return err
 }

@@ -276,3 +276,19 @@ func TestCLIGetMatchesHelm(t *testing.T) {
 		}
 	}
 }
+
+// test and status print what helm prints, test suites included.
+func TestCLITestAndStatusMatchHelm(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	mustBerth(t, env, "install", "ts", filepath.Join("testdata", "demo"), "--set", "hooks.enabled=true")
+	if b, h := mustBerth(t, env, "status", "ts"), helm(t, env, "status", "ts", "-n", env.Namespace); b != h {
+		t.Errorf("status before tests:\nberth %q\nhelm  %q", b, h)
+	}
+	out := mustBerth(t, env, "test", "ts")
+	if !strings.Contains(out, "TEST SUITE:     ts-test") || !strings.Contains(out, "Phase:          Succeeded") {
+		t.Errorf("berth test:\n%s", out)
+	}
+	if b, h := mustBerth(t, env, "status", "ts"), helm(t, env, "status", "ts", "-n", env.Namespace); b != h {
+		t.Errorf("status after tests:\nberth %q\nhelm  %q", b, h)
+	}
+}
