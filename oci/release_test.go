@@ -303,3 +303,32 @@ func checkLinks(t *testing.T, r *registrytest.Registry, res *ReleaseResult) {
 		}
 	}
 }
+
+// berth.yaml beside Chart.yaml maps names to values; --image-value wins.
+func TestReleaseMappingFromBerthYAML(t *testing.T) {
+	r := registrytest.Start(t)
+	dir := releaseChart(t)
+	if err := os.WriteFile(filepath.Join(dir, "berth.yaml"), []byte("images:\n  api: image\n  jobs: sidecar\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tarPath := filepath.Join(t.TempDir(), "images.tar")
+	saveImages(t, tarPath, 1024, 1, "example.com/a:1", "example.com/b:1", "example.com/c:1")
+	res, err := clientFor(t, r, "", "").Release(t.Context(), loadChart(t, dir), ReleaseOptions{
+		Images: []ImageSpec{
+			{Name: "api", Source: tarPath + ":example.com/a:1"},
+			{Name: "jobs", Source: tarPath + ":example.com/b:1"},
+			{Name: "background", Source: tarPath + ":example.com/c:1"},
+		},
+		ValuePaths: map[string]string{"jobs": "worker.image", "background": "sidecar"},
+		Dest:       "oci://" + r.Host + "/shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ri := range res.Images {
+		got = append(got, ri.Name+"="+ri.ValuePath)
+	}
+	if strings.Join(got, " ") != "api=image jobs=worker.image background=sidecar" {
+		t.Fatalf("mapping %v", got)
+	}
+}
