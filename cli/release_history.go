@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -12,12 +13,12 @@ const flagMax = "max"
 
 // historyEntry is one line of `history`, with helm's JSON names.
 type historyEntry struct {
-	Revision    int    `json:"revision"`
-	Updated     string `json:"updated"`
-	Status      string `json:"status"`
-	Chart       string `json:"chart"`
-	AppVersion  string `json:"app_version"`
-	Description string `json:"description"`
+	Revision    int           `json:"revision"`
+	Updated     deployer.Time `json:"updated"`
+	Status      string        `json:"status"`
+	Chart       string        `json:"chart"`
+	AppVersion  string        `json:"app_version"`
+	Description string        `json:"description"`
 }
 
 func historyCommand() *ucli.Command {
@@ -51,7 +52,7 @@ func runHistory(c *ucli.Context) error {
 	}
 	entries := make([]historyEntry, 0, len(h))
 	for _, r := range h {
-		entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed.Format(helmTime),
+		entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed,
 			Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion(), Description: r.Info.Description})
 	}
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
@@ -60,7 +61,7 @@ func runHistory(c *ucli.Context) error {
 	tw := releaseTable(c.App.Writer)
 	fmt.Fprintln(tw, "REVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\tDESCRIPTION")
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion, e.Description)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Revision, e.Updated.Format(time.ANSIC), e.Status, e.Chart, e.AppVersion, e.Description)
 	}
 	return tw.Flush()
 }

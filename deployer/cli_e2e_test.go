@@ -292,3 +292,27 @@ func TestCLITestAndStatusMatchHelm(t *testing.T) {
 		t.Errorf("status after tests:\nberth %q\nhelm  %q", b, h)
 	}
 }
+
+// history and list print what helm prints, as tables and as JSON.
+func TestCLIHistoryAndListMatchHelm(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	chart := filepath.Join("testdata", "demo")
+	mustBerth(t, env, "install", "hl", chart)
+	mustBerth(t, env, "upgrade", "hl", chart, "--set", "message=2")
+	for _, args := range [][]string{
+		{"history", "hl"}, {"history", "hl", "-o", "json"}, {"history", "hl", "-o", "yaml"},
+		{"list"}, {"list", "-o", "json"}, {"list", "-a", "-o", "yaml"},
+	} {
+		b, h := mustBerth(t, env, args...), helm(t, env, append(args, "-n", env.Namespace)...)
+		if args[len(args)-1] == "json" {
+			var bv, hv any
+			if json.Unmarshal([]byte(b), &bv) != nil || json.Unmarshal([]byte(h), &hv) != nil || !reflect.DeepEqual(bv, hv) {
+				t.Errorf("%v:\nberth %s\nhelm  %s", args, b, h)
+			}
+			continue
+		}
+		if strings.Join(strings.Fields(b), " ") != strings.Join(strings.Fields(h), " ") {
+			t.Errorf("%v:\nberth %q\nhelm  %q", args, b, h)
+		}
+	}
+}
