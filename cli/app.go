@@ -29,7 +29,8 @@ const (
 
 // Run executes berth with args (args[0] is the program name) and returns the
 // process exit code: 0 ok, 1 error, 2 differences found (diff commands).
-func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer recoverInternal(args, stderr, &code)
 	app := newApp(build, stdin, stdout, stderr)
 	err := app.RunContext(ctx, args)
 	if err == nil {

@@ -18,7 +18,8 @@ func globalFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: flagKubeconfig, Usage: "path to the kubeconfig file", EnvVars: []string{"KUBECONFIG"}},
 		&ucli.StringFlag{Name: flagKubeContext, Usage: "name of the kubeconfig context to use", EnvVars: []string{"BERTH_KUBE_CONTEXT"}},
 		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request", EnvVars: []string{"BERTH_NAMESPACE"}},
-		&ucli.BoolFlag{Name: flagDebug, Usage: "enable verbose output", EnvVars: []string{"BERTH_DEBUG"}},
+		&ucli.BoolFlag{Name: flagDebug, Usage: "enable verbose output and Go stack traces of internal errors", EnvVars: []string{"BERTH_DEBUG"}},
+		&ucli.BoolFlag{Name: flagQuiet, Usage: "no progress output (bars, per-blob and per-object lines); results and errors still print", EnvVars: []string{"BERTH_QUIET"}},
 	}
 }
 
