@@ -2,7 +2,6 @@ package image
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -31,11 +30,15 @@ func sniffTar(path string) (tarKind, error) {
 		return 0, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+	magic := make([]byte, 2)
+	if n, _ := io.ReadFull(f, magic); n == 2 && bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		return 0, fmt.Errorf("%s is gzip-compressed; `docker save` archives and OCI layout tars are plain tar (gunzip it first)", path)
 	}
-	tr := tar.NewReader(struct{ io.Reader }{br})
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	// On a file, tar.Reader seeks over entry contents: headers only are read.
+	tr := tar.NewReader(f)
 	layout := false
 	for n := 0; ; n++ {
 		hdr, err := tr.Next()
