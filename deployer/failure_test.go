@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/testcluster"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -196,4 +197,26 @@ func TestRecoverPendingRelease(t *testing.T) {
 	if _, err := d.Recover(ctx, Target{Name: "p", Namespace: env.Namespace}); err == nil || !strings.Contains(err.Error(), "not pending") {
 		t.Errorf("recover of a deployed release: %v", err)
 	}
+}
+
+// --cleanup-on-fail deletes what the failed upgrade created.
+func TestCleanupOnFail(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	ctx := context.Background()
+	d := newDeployer(t, env)
+	install(t, d, env, "cf", "demo", nil)
+	opts := upgradeOpts(t, d, env, "cf", "demo", map[string]any{"extra": true, "nodeSelector": map[string]any{"no-such-label": "x"}})
+	opts.Wait.Timeout = 3 * time.Second
+	opts.Failure.CleanupOnFail = true
+	res, err := d.Upgrade(ctx, opts)
+	if !errors.Is(err, ErrWaitTimeout) {
+		t.Fatalf("error = %v", err)
+	}
+	if res.Changes.Count(ActionCreated) != 1 {
+		t.Errorf("changes of the failed upgrade:\n%s", res.Changes)
+	}
+	if _, err := d.Kube.Core.CoreV1().ConfigMaps(env.Namespace).Get(ctx, "cf-extra", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("object created by the failed upgrade still exists: %v", err)
+	}
+	wantHistory(t, d, env, "cf", StatusDeployed, StatusFailed)
 }
