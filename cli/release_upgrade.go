@@ -9,9 +9,10 @@ import (
 )
 
 const (
-	flagInstall     = "install"
-	flagReuseValues = "reuse-values"
-	flagResetValues = "reset-values"
+	flagInstall       = "install"
+	flagReuseValues   = "reuse-values"
+	flagResetValues   = "reset-values"
+	flagTakeOverAfter = "take-over-after"
 )
 
 func upgradeCommand() *ucli.Command {
@@ -27,6 +28,7 @@ func upgradeCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
+		&ucli.DurationFlag{Name: flagTakeOverAfter, Usage: "take over a release left pending-* with no activity for this long (must exceed the --timeout of any operation still running on it; 0: never)"},
 	}
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
@@ -63,7 +65,7 @@ func runUpgrade(c *ucli.Context) error {
 	}
 	res, err := d.Upgrade(c.Context, deployer.UpgradeOptions{
 		Target: in.Target, Source: src, Values: in.Values,
-		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues),
+		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter),
 		Install: c.Bool(flagInstall), OnInstall: in, TakeOwnership: in.TakeOwnership, Method: in.Method, DryRun: in.DryRun,
 		Wait: in.Wait, Failure: deployer.FailureOptions{Atomic: in.Failure.Atomic, CleanupOnFail: c.Bool(flagCleanupOnFail)},
 		Record: in.Record,

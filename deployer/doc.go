@@ -19,7 +19,9 @@
 //     applied (a second operation fails on the create) and every later write
 //     is resourceVersion-checked. A revision left pending-* by a killed
 //     process is reported with the command that frees it: Recover marks it
-//     failed (never automatically: only the user knows the process is dead).
+//     failed. An upgrade takes over by itself only when asked to
+//     (UpgradeOptions.TakeOverAfter, --take-over-after) and the pending
+//     revision has recorded no activity for that long.
 //   - List reads Secret labels first and fetches and decodes only the newest
 //     revisions it prints, and of those only name, info and chart metadata.
 //   - Uninstall skips objects that another release has adopted since.

@@ -220,3 +220,32 @@ func TestCleanupOnFail(t *testing.T) {
 	}
 	wantHistory(t, d, env, "cf", StatusDeployed, StatusFailed)
 }
+
+// An upgrade may take over a release pending for longer than TakeOverAfter,
+// never a recently active one.
+func TestUpgradeTakesOverStalePendingRelease(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	ctx := context.Background()
+	d := newDeployer(t, env)
+	rel := install(t, d, env, "to", "demo", nil)
+	stuck := *rel
+	started := Time{time.Now().Add(-time.Hour)}
+	stuck.Info = &Info{FirstDeployed: rel.Info.FirstDeployed, LastDeployed: started, Status: StatusPendingUpgrade, Description: "Preparing upgrade"}
+	stuck.Version = 2
+	if err := d.Store.Create(ctx, &stuck); err != nil {
+		t.Fatal(err)
+	}
+	opts := upgradeOpts(t, d, env, "to", "demo", map[string]any{"message": "x"})
+	opts.TakeOverAfter = 2 * time.Hour
+	if _, err := d.Upgrade(ctx, opts); !errors.Is(err, ErrPending) {
+		t.Fatalf("upgrade of a release pending for 1h with a 2h take-over: %v", err)
+	}
+	opts.TakeOverAfter = 30 * time.Minute
+	if _, err := d.Upgrade(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	h := wantHistory(t, d, env, "to", StatusSuperseded, StatusFailed, StatusDeployed)
+	if !strings.Contains(h[1].Info.Description, "taken over by an upgrade after 30m0s without activity") {
+		t.Errorf("description = %q", h[1].Info.Description)
+	}
+}

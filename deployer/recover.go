@@ -3,6 +3,7 @@ package deployer
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Recover frees a release left pending-* by an operation that died (killed
@@ -18,11 +19,34 @@ func (d *Deployer) Recover(ctx context.Context, t Target) (*Release, error) {
 	if !last.Info.Status.IsPending() {
 		return nil, fmt.Errorf("release %q is not pending (revision %d is %s): nothing to recover", t.Name, last.Version, last.Info.Status)
 	}
-	was := last.Info.Status
-	last.Info.Status = StatusFailed
-	last.Info.Description = fmt.Sprintf("Release recovered from stale %q state by berth recover", was)
-	if err := d.Store.Update(ctx, last); err != nil {
-		return nil, fmt.Errorf("recover %s: %w", t.Name, err)
+	if err := d.markRecovered(ctx, last, "by berth recover"); err != nil {
+		return nil, err
 	}
 	return last, nil
+}
+
+// markRecovered marks a pending revision failed; the resourceVersion check
+// makes it lose against a live operation that writes first.
+func (d *Deployer) markRecovered(ctx context.Context, last *Release, how string) error {
+	was := last.Info.Status
+	last.Info.Status = StatusFailed
+	last.Info.Description = fmt.Sprintf("Release recovered from stale %q state %s", was, how)
+	if err := d.Store.Update(ctx, last); err != nil {
+		return fmt.Errorf("recover %s: %w", last.Name, err)
+	}
+	return nil
+}
+
+// lastActivity is the newest time recorded in a revision: its start or any
+// hook's start or end.
+func lastActivity(r *Release) time.Time {
+	t := r.Info.LastDeployed.Time
+	for _, h := range r.Hooks {
+		for _, ht := range []Time{h.LastRun.StartedAt, h.LastRun.CompletedAt} {
+			if ht.After(t) {
+				t = ht.Time
+			}
+		}
+	}
+	return t
 }

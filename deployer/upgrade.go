@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -20,6 +21,11 @@ type UpgradeOptions struct {
 	// values are reused when no values are given (Helm's rule).
 	ReuseValues bool
 	ResetValues bool
+	// TakeOverAfter, when positive, lets this upgrade take over a release
+	// left pending-* with no recorded activity for that long: the pending
+	// revision is marked failed first, as Recover does. It must exceed the
+	// --timeout of any operation that may still be running on the release.
+	TakeOverAfter time.Duration
 	// Install installs the release when it does not exist.
 	Install       bool
 	OnInstall     InstallOptions // with Install: CreateNamespace, SkipCRDs…; the rest is copied from here
@@ -60,7 +66,12 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 		return d.Install(ctx, in)
 	}
 	if last.Info.Status.IsPending() {
-		return nil, pendingError(last)
+		if opts.TakeOverAfter <= 0 || time.Since(lastActivity(last)) < opts.TakeOverAfter {
+			return nil, pendingError(last)
+		}
+		if err := d.markRecovered(ctx, last, fmt.Sprintf("taken over by an upgrade after %s without activity", opts.TakeOverAfter)); err != nil {
+			return nil, err
+		}
 	}
 	current := currentRelease(history)
 	if current == nil {
@@ -244,6 +255,6 @@ func (d *Deployer) installFromUpgrade(opts UpgradeOptions) InstallOptions {
 }
 
 func pendingError(last *Release) error {
-	return fmt.Errorf("release %q revision %d is %s: %w; if no other berth or helm process is working on it, run `berth recover %s -n %s` to mark it failed and continue",
-		last.Name, last.Version, last.Info.Status, ErrPending, last.Name, last.Namespace)
+	return fmt.Errorf("release %q revision %d is %s since %s: %w; if no other berth or helm process is working on it, run `berth recover %s -n %s` to mark it failed and continue (or upgrade with --take-over-after)",
+		last.Name, last.Version, last.Info.Status, lastActivity(last).Format(time.RFC3339), ErrPending, last.Name, last.Namespace)
 }
