@@ -39,7 +39,8 @@ Run 'berth COMMAND --help' for a command's flags and examples; docs/ has one pag
 // addHelp gives every command an EXAMPLES section (from helpExamples) and the
 // root help its examples, exit codes and environment.
 func addHelp(app *ucli.App) {
-	app.CustomAppHelpTemplate = ucli.AppHelpTemplate + rootHelpFooter
+	app.CustomAppHelpTemplate = strings.Replace(ucli.AppHelpTemplate,
+		`{{template "visibleCommandCategoryTemplate" .}}`, escapeTemplate(commandGroups(app.Commands)), 1) + rootHelpFooter
 	examples := helpExamples()
 	var walk func(prefix string, cmds []*ucli.Command)
 	walk = func(prefix string, cmds []*ucli.Command) {
@@ -76,4 +77,32 @@ func indentLines(s, pad string) string {
 		lines[i] = pad + l
 	}
 	return strings.Join(lines, "\n")
+}
+
+// commandGroups lists the top-level commands by group in the order users
+// meet them (urfave would sort the groups by name).
+func commandGroups(cmds []*ucli.Command) string {
+	order := []string{groupChart, groupRegistry, groupRelease, groupBundle, groupOther}
+	byGroup := map[string][]*ucli.Command{}
+	width := 0
+	for _, c := range cmds {
+		if c.Hidden {
+			continue
+		}
+		byGroup[c.Category] = append(byGroup[c.Category], c)
+		width = max(width, len(strings.Join(c.Names(), ", ")))
+	}
+	var b strings.Builder
+	for _, g := range order {
+		if len(byGroup[g]) == 0 {
+			continue
+		}
+		b.WriteString("\n   " + g + ":")
+		for _, c := range byGroup[g] {
+			names := strings.Join(c.Names(), ", ")
+			b.WriteString("\n     " + names + strings.Repeat(" ", width-len(names)+2) + c.Usage)
+		}
+	}
+	b.WriteString("\n\n   Run 'berth help COMMAND' or 'berth COMMAND --help' for details.")
+	return b.String()
 }

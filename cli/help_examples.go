@@ -27,7 +27,7 @@ berth show values oci://reg.example.com/charts/hello --version 1.2.0`,
 berth dependency build ./app            # vendor exactly what Chart.lock pins`,
 		"dependency update": `berth dependency update ./app
 berth dependency update ./app --plain-http   # dependencies from a local HTTP registry`,
-		"dependency build": `berth dependency build ./app            # fails if a digest moved since Chart.lock`,
+		"dependency build": `berth dependency build ./app            # exactly the digests Chart.lock pins`,
 
 		// Registry
 		"push": `berth push hello-0.1.0.tgz oci://reg.example.com/charts

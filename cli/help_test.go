@@ -74,6 +74,22 @@ func TestHelpEveryCommand(t *testing.T) {
 			t.Errorf("berth --help lacks %q", want)
 		}
 	}
+	last := -1
+	for _, g := range []string{"   Chart:", "   Registry:", "   Release:", "   Bundle:", "   Other:"} {
+		i := strings.Index(out, g)
+		if i < last {
+			t.Errorf("berth --help: group %q out of order", g)
+		}
+		last = i
+	}
+	for path, c := range paths {
+		if !strings.Contains(path, " ") && !strings.Contains(out, "\n     "+strings.Join(c.Names(), ", ")+"  ") {
+			t.Errorf("berth --help does not list %s", path)
+		}
+		if !strings.Contains(path, " ") && c.Category == "" {
+			t.Errorf("berth %s has no group (Category)", path)
+		}
+	}
 	// `berth help CMD` renders too (urfave renders it before setting up CMD).
 	if out := runHelp(t, "help", "bundle"); !strings.Contains(out, "save") || !strings.Contains(out, "EXAMPLES:") {
 		t.Errorf("berth help bundle:\n%s", out)

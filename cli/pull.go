@@ -34,7 +34,7 @@ func pullCommand() *ucli.Command {
 		Name:      "pull",
 		Usage:     "download a chart from an OCI registry, verified against its digests",
 		ArgsUsage: "oci://HOST/NS/NAME[:TAG][@sha256:DIGEST] [REF...]",
-		Category:  groupChart,
+		Category:  groupRegistry,
 		Description: "--version takes an exact version or a semver range; without it the newest stable version\n" +
 			"(or the reference's tag) is used. NAME:TAG@DIGEST fails unless the tag points to that digest.",
 		Flags: append(registryFlags(),

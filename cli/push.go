@@ -27,7 +27,7 @@ func pushCommand() *ucli.Command {
 		Name:      "push",
 		Usage:     "push a chart (.tgz or directory) to an OCI registry as oci://host/ns/<name>:<version>",
 		ArgsUsage: "CHART REMOTE",
-		Category:  groupChart,
+		Category:  groupRegistry,
 		Description: "The manifest is byte-compatible with `helm push`. Its created annotation comes from Chart.yaml,\n" +
 			"SOURCE_DATE_EPOCH, or the newest file time inside the archive, so pushing the same chart twice\n" +
 			"gives the same digest. Blobs the registry already has are not uploaded again.",
