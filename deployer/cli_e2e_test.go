@@ -132,8 +132,9 @@ var (
 // berthBinary builds the berth command once per test binary.
 func berthBinary(t testing.TB) string {
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "berth-bin-")
-		if err != nil {
+		// One fixed place, rebuilt each run, so runs leave no binaries behind.
+		dir := filepath.Join(os.TempDir(), "berth-deployer-test")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			buildErr = err
 			return
 		}
