@@ -15,7 +15,9 @@ const (
 
 func globalFlags() []ucli.Flag {
 	return []ucli.Flag{
-		&ucli.StringFlag{Name: flagKubeconfig, Usage: "path to the kubeconfig file", EnvVars: []string{"KUBECONFIG"}},
+		// No EnvVars: client-go reads $KUBECONFIG itself, as a list of
+		// files merged in order; as the flag's value it would be one path.
+		&ucli.StringFlag{Name: flagKubeconfig, Usage: "path to the kubeconfig file (default: $KUBECONFIG, a list of files, else ~/.kube/config)"},
 		&ucli.StringFlag{Name: flagKubeContext, Usage: "name of the kubeconfig context to use", EnvVars: []string{"BERTH_KUBE_CONTEXT"}},
 		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request", EnvVars: []string{"BERTH_NAMESPACE"}},
 		&ucli.BoolFlag{Name: flagDebug, Usage: "enable verbose output and Go stack traces of internal errors", EnvVars: []string{"BERTH_DEBUG"}},

@@ -55,11 +55,13 @@ func TestOutputJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cluster.Stop)
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	dir0 := t.TempDir()
+	kubeconfig := filepath.Join(dir0, "kubeconfig")
 	if err := cluster.WriteKubeconfig(kubeconfig, "default"); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("KUBECONFIG", kubeconfig)
+	// A list, as kubectl takes it: missing files are skipped, the rest merged.
+	t.Setenv("KUBECONFIG", kubeconfig+string(os.PathListSeparator)+filepath.Join(dir0, "missing"))
 
 	dir := t.TempDir()
 	imageTar := filepath.Join(dir, "hello.tar")
