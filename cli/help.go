@@ -20,11 +20,14 @@ EXIT CODES:
    2  differences found (berth diff)
 
 ENVIRONMENT:
-   KUBECONFIG            kubeconfig file(s) (--kubeconfig)
+   KUBECONFIG            kubeconfig files, merged in order (--kubeconfig names one file)
    BERTH_KUBE_CONTEXT    kubeconfig context (--kube-context)
    BERTH_NAMESPACE       namespace (-n)
    BERTH_DEBUG           verbose output and Go stack traces (--debug)
    BERTH_QUIET           no progress output (--quiet)
+   BERTH_PLAIN_HTTP      registries without TLS (--plain-http)
+   BERTH_REGISTRY_USERNAME, BERTH_REGISTRY_PASSWORD
+                         registry credentials for one command (--username, --password)
    NO_COLOR              never colour output (colour is used only on a terminal)
    DOCKER_CONFIG         folder of the config.json holding registry credentials (default ~/.docker)
    HELM_REGISTRY_CONFIG  Helm's registry credentials, read when config.json has no entry

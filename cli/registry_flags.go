@@ -24,13 +24,13 @@ const (
 
 func registryFlags() []ucli.Flag {
 	return []ucli.Flag{
-		&ucli.BoolFlag{Name: flagPlainHTTP, Usage: "use insecure HTTP connections for the chart upload/download"},
-		&ucli.BoolFlag{Name: flagInsecureTLS, Usage: "skip tls certificate checks for the chart upload/download"},
-		&ucli.StringFlag{Name: flagCAFile, Usage: "verify certificates of HTTPS-enabled servers using this CA bundle"},
+		&ucli.BoolFlag{Name: flagPlainHTTP, Usage: "use insecure HTTP connections for the chart upload/download", EnvVars: []string{"BERTH_PLAIN_HTTP"}},
+		&ucli.BoolFlag{Name: flagInsecureTLS, Usage: "skip tls certificate checks for the chart upload/download", EnvVars: []string{"BERTH_INSECURE_SKIP_TLS_VERIFY"}},
+		&ucli.StringFlag{Name: flagCAFile, Usage: "verify certificates of HTTPS-enabled servers using this CA bundle", EnvVars: []string{"BERTH_CA_FILE"}},
 		&ucli.StringFlag{Name: flagCertFile, Usage: "identify registry client using this SSL certificate file"},
 		&ucli.StringFlag{Name: flagKeyFile, Usage: "identify registry client using this SSL key file"},
-		&ucli.StringFlag{Name: flagUsername, Usage: "chart repository username (instead of stored credentials)"},
-		&ucli.StringFlag{Name: flagPassword, Usage: "chart repository password (instead of stored credentials)"},
+		&ucli.StringFlag{Name: flagUsername, Usage: "chart repository username (instead of stored credentials)", EnvVars: []string{"BERTH_REGISTRY_USERNAME"}},
+		&ucli.StringFlag{Name: flagPassword, Usage: "chart repository password (instead of stored credentials)", EnvVars: []string{"BERTH_REGISTRY_PASSWORD"}},
 		&ucli.StringFlag{Name: flagRegistryConf, Usage: "Helm registry config read when Docker's config.json has no entry", EnvVars: []string{"HELM_REGISTRY_CONFIG"}},
 	}
 }
