@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -44,11 +45,23 @@ Run 'berth COMMAND --help' for a command's flags and examples; docs/ has one pag
 func addHelp(app *ucli.App) {
 	app.CustomAppHelpTemplate = strings.Replace(ucli.AppHelpTemplate,
 		`{{template "visibleCommandCategoryTemplate" .}}`, escapeTemplate(commandGroups(app.Commands)), 1) + rootHelpFooter
+	app.OnUsageError = usageError("")
+	app.CommandNotFound = func(c *ucli.Context, name string) {
+		// urfave calls this for `berth help NAME`; `berth NAME` errors itself.
+		fmt.Fprintf(c.App.ErrWriter, "Error: unknown command %q: run 'berth --help' for the list\n", name)
+	}
+	app.Action = unknownCommand("")
 	examples := helpExamples()
 	var walk func(prefix string, cmds []*ucli.Command)
 	walk = func(prefix string, cmds []*ucli.Command) {
 		for _, c := range cmds {
 			path := strings.TrimSpace(prefix + " " + c.Name)
+			if c.OnUsageError == nil {
+				c.OnUsageError = usageError(path)
+			}
+			if c.Action == nil && len(c.Subcommands) > 0 {
+				c.Action = unknownCommand(path)
+			}
 			if ex, ok := examples[path]; ok && c.CustomHelpTemplate == "" {
 				base := ucli.CommandHelpTemplate
 				if len(c.Subcommands) > 0 {
@@ -108,4 +121,28 @@ func commandGroups(cmds []*ucli.Command) string {
 	}
 	b.WriteString("\n\n   Run 'berth help COMMAND' or 'berth COMMAND --help' for details.")
 	return b.String()
+}
+
+// usageError makes a bad flag one error line pointing at the command's help,
+// instead of urfave's "Incorrect Usage" followed by the whole help text.
+func usageError(path string) ucli.OnUsageErrorFunc {
+	return func(_ *ucli.Context, err error, _ bool) error {
+		cmd := strings.TrimSpace("berth " + path)
+		return fmt.Errorf("%s: %w: run '%s --help' for usage", cmd, err, cmd)
+	}
+}
+
+// unknownCommand is the action of berth and of command groups: help when
+// called bare, an error (exit 1) for a word that names no command.
+func unknownCommand(path string) ucli.ActionFunc {
+	return func(c *ucli.Context) error {
+		cmd := strings.TrimSpace("berth " + path)
+		if c.Args().Present() {
+			return fmt.Errorf("%s: unknown command %q: run '%s --help' for the list", cmd, c.Args().First(), cmd)
+		}
+		if path == "" {
+			return ucli.ShowAppHelp(c)
+		}
+		return ucli.ShowSubcommandHelp(c)
+	}
 }

@@ -145,3 +145,25 @@ func checkExamples(t *testing.T, paths map[string]*ucli.Command, ex string) {
 		}
 	}
 }
+
+// TestUsageErrors: an unknown command or flag is one error line naming the
+// help to read, exit code 1, no help text dumped.
+func TestUsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nosuch"}, `Error: berth: unknown command "nosuch": run 'berth --help' for the list`},
+		{[]string{"bundle", "nosuch"}, `Error: berth bundle: unknown command "nosuch": run 'berth bundle --help' for the list`},
+		{[]string{"install", "--bogus"}, `Error: berth install: flag provided but not defined: -bogus: run 'berth install --help' for usage`},
+		{[]string{"--bogus", "list"}, `Error: berth: flag provided but not defined: -bogus: run 'berth --help' for usage`},
+	} {
+		code, out, errOut := runStdin(t, "", c.args...)
+		if code != 1 || strings.TrimSpace(errOut) != c.want || out != "" {
+			t.Errorf("berth %s: exit %d\nstdout %q\nstderr %q\nwant exit 1 and %q", strings.Join(c.args, " "), code, out, errOut, c.want)
+		}
+	}
+	if code, out, _ := runStdin(t, "", "bundle"); code != 0 || !strings.Contains(out, "EXAMPLES:") {
+		t.Errorf("bare berth bundle: exit %d, want its help\n%s", code, out)
+	}
+}
