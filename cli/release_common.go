@@ -8,7 +8,6 @@ import (
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
-	"golang.org/x/term"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -135,9 +134,11 @@ func chartSource(d *deployer.Deployer, ch *chartfmt.Chart) (deployer.Source, err
 // with the pending objects and why) and a summary otherwise: hook and apply
 // steps, what is still pending every 10 seconds, and when all are ready.
 func progressPrinter(c *ucli.Context) func(deployer.Event) {
+	if quietEnabled(c) {
+		return nil
+	}
 	w := c.App.ErrWriter
-	f, isFile := w.(*os.File)
-	tty := isFile && term.IsTerminal(int(f.Fd()))
+	tty := isTTY(w)
 	var waitStart, lastPrint time.Time
 	return func(e deployer.Event) {
 		if e.Phase != "wait" {

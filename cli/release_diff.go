@@ -3,12 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/deployer"
 )
@@ -102,7 +100,7 @@ func printDiffs(c *ucli.Context, diffs []deployer.ObjectDiff) error {
 			return err
 		}
 	} else {
-		color := !c.Bool(flagNoColor) && isTerminal(w)
+		color := colorEnabled(c, w)
 		for _, df := range diffs {
 			fmt.Fprintln(w, df.Change.String())
 			writeColored(w, df.Diff, color)
@@ -112,11 +110,6 @@ func printDiffs(c *ucli.Context, diffs []deployer.ObjectDiff) error {
 		return ucli.Exit("", 2)
 	}
 	return nil
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func writeColored(w io.Writer, text string, color bool) {
