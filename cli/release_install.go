@@ -34,6 +34,7 @@ func installCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagCreateNamespace, Usage: "create the release namespace if not present"},
 		&ucli.BoolFlag{Name: flagAtomic, Usage: "uninstall the release if the install fails (implies --wait)"},
 		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "do not install CRDs from the chart's crds/ directory"},
+		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.BoolFlag{Name: flagReplace, Usage: "re-use the name of an uninstalled or failed release"},
 		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
@@ -118,7 +119,7 @@ func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (de
 	return deployer.InstallOptions{
 		Target: t, Source: src, Values: vals,
 		CreateNamespace: c.Bool(flagCreateNamespace), TakeOwnership: c.Bool(flagTakeOwnership), Method: method,
-		SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace), DryRun: dry,
+		SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace), DryRun: dry, NoHooks: c.Bool(flagNoHooks),
 		Wait:    waitOptions(c),
 		Failure: deployer.FailureOptions{Atomic: c.Bool(flagAtomic)},
 		Record:  deployer.RecordOptions{Description: c.String(flagDescription), Labels: labels, MaxHistory: historyMax(c)},

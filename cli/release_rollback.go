@@ -13,6 +13,7 @@ func rollbackCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		namespaceFlag(),
 		&ucli.BoolFlag{Name: flagDryRun, Usage: "simulate a rollback"},
+		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.BoolFlag{Name: flagCleanupOnFail, Usage: "delete resources created by this rollback when it fails"},
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
@@ -43,7 +44,7 @@ func runRollback(c *ucli.Context) error {
 		return err
 	}
 	_, err = d.Rollback(c.Context, deployer.RollbackOptions{
-		Target: deployer.Target{Name: args[0], Namespace: ns}, Revision: rev, DryRun: c.Bool(flagDryRun),
+		Target: deployer.Target{Name: args[0], Namespace: ns}, Revision: rev, DryRun: c.Bool(flagDryRun), NoHooks: c.Bool(flagNoHooks),
 		Wait:    waitOptions(c),
 		Failure: deployer.FailureOptions{CleanupOnFail: c.Bool(flagCleanupOnFail)},
 		Record:  deployer.RecordOptions{Description: c.String(flagDescription), MaxHistory: historyMax(c)},

@@ -15,6 +15,7 @@ func uninstallCommand() *ucli.Command {
 		namespaceFlag(),
 		&ucli.BoolFlag{Name: flagKeepHistory, Usage: "keep the release history, marked uninstalled"},
 		&ucli.BoolFlag{Name: flagDryRun, Usage: "simulate an uninstall"},
+		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 	}
 	return &ucli.Command{
@@ -40,7 +41,7 @@ func runUninstall(c *ucli.Context) error {
 	for _, name := range args {
 		res, err := d.Uninstall(c.Context, deployer.UninstallOptions{
 			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory),
-			DryRun: c.Bool(flagDryRun), Wait: waitOptions(c), Description: c.String(flagDescription),
+			DryRun: c.Bool(flagDryRun), NoHooks: c.Bool(flagNoHooks), Wait: waitOptions(c), Description: c.String(flagDescription),
 		})
 		if err != nil {
 			return fmt.Errorf("uninstallation of %s failed: %w", name, err)

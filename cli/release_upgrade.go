@@ -25,6 +25,7 @@ func upgradeCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagAtomic, Usage: "roll back to the last good revision if the upgrade fails (implies --wait)"},
 		&ucli.BoolFlag{Name: flagCleanupOnFail, Usage: "delete resources created by this upgrade when it fails"},
 		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "with --install, do not install CRDs"},
+		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
@@ -65,7 +66,7 @@ func runUpgrade(c *ucli.Context) error {
 	}
 	res, err := d.Upgrade(c.Context, deployer.UpgradeOptions{
 		Target: in.Target, Source: src, Values: in.Values,
-		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter),
+		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter), NoHooks: in.NoHooks,
 		Install: c.Bool(flagInstall), OnInstall: in, TakeOwnership: in.TakeOwnership, Method: in.Method, DryRun: in.DryRun,
 		Wait: in.Wait, Failure: deployer.FailureOptions{Atomic: in.Failure.Atomic, CleanupOnFail: c.Bool(flagCleanupOnFail)},
 		Record: in.Record,

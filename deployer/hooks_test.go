@@ -97,3 +97,20 @@ func TestRunTestsRecordsResults(t *testing.T) {
 		t.Errorf("test hook phase = %q", p)
 	}
 }
+
+func TestNoHooks(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	ctx := context.Background()
+	d := newDeployer(t, env)
+	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "nh", Namespace: env.Namespace}, Source: source(t, d, "demo"),
+		Values: map[string]any{"hooks": map[string]any{"enabled": true}}, NoHooks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Kube.Core.CoreV1().ConfigMaps(env.Namespace).Get(ctx, "nh-hook-a", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("hook ran despite NoHooks: %v", err)
+	}
+	if _, err := d.Kube.Core.CoreV1().ConfigMaps(env.Namespace).Get(ctx, "nh-config", metav1.GetOptions{}); err != nil {
+		t.Errorf("release objects not applied: %v", err)
+	}
+}

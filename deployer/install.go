@@ -20,6 +20,8 @@ type InstallOptions struct {
 	TakeOwnership   bool
 	Method          ApplyMethod
 	SkipCRDs        bool
+	// NoHooks skips the chart's install hooks.
+	NoHooks bool
 	// Replace reuses the name of an uninstalled or failed release.
 	Replace bool
 	DryRun  DryRun
@@ -64,7 +66,7 @@ func (d *Deployer) Install(ctx context.Context, opts InstallOptions) (*Result, e
 	if opts.Failure.Atomic {
 		opts.Wait.Wait = true
 	}
-	cs, err := d.rollout(ctx, step{rel: rel, target: target, pre: PreInstall, post: PostInstall, verb: "install", take: opts.TakeOwnership, method: opts.Method, wait: opts.Wait})
+	cs, err := d.rollout(ctx, step{rel: rel, target: target, pre: PreInstall, post: PostInstall, verb: "install", take: opts.TakeOwnership, method: opts.Method, noHooks: opts.NoHooks, wait: opts.Wait})
 	res := &Result{Release: rel, Changes: cs}
 	if err != nil {
 		return res, d.failInstall(ctx, rel, opts, err)

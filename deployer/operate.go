@@ -17,6 +17,7 @@ type step struct {
 	verb     string
 	take     bool
 	method   ApplyMethod
+	noHooks  bool
 	wait     WaitOptions
 }
 
@@ -25,6 +26,9 @@ type step struct {
 func (d *Deployer) rollout(ctx context.Context, s step) (*ChangeSet, error) {
 	ctx, cancel := withTimeout(ctx, s.wait.Timeout)
 	defer cancel()
+	if s.noHooks {
+		s.pre, s.post = "", "" // no hook has an empty event
+	}
 	if err := d.runHooks(ctx, s.rel, s.pre); err != nil {
 		return &ChangeSet{}, err
 	}

@@ -13,6 +13,7 @@ type RollbackOptions struct {
 	// Revision to return to; 0 means the one before the last.
 	Revision int
 	DryRun   bool
+	NoHooks  bool
 	Wait     WaitOptions
 	Failure  FailureOptions
 	Record   RecordOptions
@@ -62,7 +63,7 @@ func (d *Deployer) Rollback(ctx context.Context, opts RollbackOptions) (*Result,
 		return nil, err
 	}
 	return d.commit(ctx, history, rel, original, target, commitOptions{
-		pre: PreRollback, post: PostRollback, verb: "rollback", method: ApplyMethod{ServerSide: prev.ApplyMethod == applySSA},
+		pre: PreRollback, post: PostRollback, verb: "rollback", method: ApplyMethod{ServerSide: prev.ApplyMethod == applySSA}, noHooks: opts.NoHooks,
 		wait: opts.Wait, failure: FailureOptions{CleanupOnFail: opts.Failure.CleanupOnFail},
 		maxHistory: opts.Record.MaxHistory, done: describe(opts.Record, fmt.Sprintf("Rollback to %d", want)),
 	})

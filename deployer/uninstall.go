@@ -11,6 +11,7 @@ type UninstallOptions struct {
 	// KeepHistory keeps the revisions, the last one marked uninstalled.
 	KeepHistory bool
 	DryRun      bool
+	NoHooks     bool
 	Wait        WaitOptions
 	Description string
 }
@@ -41,7 +42,11 @@ func (d *Deployer) Uninstall(ctx context.Context, opts UninstallOptions) (*Resul
 	if err := d.Store.Update(ctx, rel); err != nil {
 		return nil, err
 	}
-	if err := d.runHooks(ctx, rel, PreDelete); err != nil {
+	pre, post := PreDelete, PostDelete
+	if opts.NoHooks {
+		pre, post = "", ""
+	}
+	if err := d.runHooks(ctx, rel, pre); err != nil {
 		return nil, err
 	}
 	cs, err := d.Kube.Delete(ctx, objs, DeleteOptions{Release: rel.Name, Namespace: rel.Namespace})
@@ -53,7 +58,7 @@ func (d *Deployer) Uninstall(ctx context.Context, opts UninstallOptions) (*Resul
 			return &Result{Release: rel, Changes: cs}, err
 		}
 	}
-	if err := d.runHooks(ctx, rel, PostDelete); err != nil {
+	if err := d.runHooks(ctx, rel, post); err != nil {
 		return &Result{Release: rel, Changes: cs}, err
 	}
 	if !opts.KeepHistory {

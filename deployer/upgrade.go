@@ -26,6 +26,8 @@ type UpgradeOptions struct {
 	// revision is marked failed first, as Recover does. It must exceed the
 	// --timeout of any operation that may still be running on the release.
 	TakeOverAfter time.Duration
+	// NoHooks skips the chart's upgrade hooks.
+	NoHooks bool
 	// Install installs the release when it does not exist.
 	Install       bool
 	OnInstall     InstallOptions // with Install: CreateNamespace, SkipCRDs…; the rest is copied from here
@@ -100,7 +102,7 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 		return nil, err
 	}
 	return d.commit(ctx, history, rel, original, target, commitOptions{
-		pre: PreUpgrade, post: PostUpgrade, verb: "upgrade", take: opts.TakeOwnership, method: method,
+		pre: PreUpgrade, post: PostUpgrade, verb: "upgrade", take: opts.TakeOwnership, method: method, noHooks: opts.NoHooks,
 		wait: opts.Wait, failure: opts.Failure, maxHistory: opts.Record.MaxHistory,
 		done: describe(opts.Record, "Upgrade complete"),
 	})
@@ -110,6 +112,7 @@ type commitOptions struct {
 	pre, post, verb, done string
 	take                  bool
 	method                ApplyMethod
+	noHooks               bool
 	wait                  WaitOptions
 	failure               FailureOptions
 	maxHistory            int
@@ -125,7 +128,7 @@ func (d *Deployer) commit(ctx context.Context, history []*Release, rel *Release,
 	if o.failure.Atomic {
 		o.wait.Wait = true
 	}
-	cs, err := d.rollout(ctx, step{rel: rel, original: original, target: target, pre: o.pre, post: o.post, verb: "update", take: o.take, method: o.method, wait: o.wait})
+	cs, err := d.rollout(ctx, step{rel: rel, original: original, target: target, pre: o.pre, post: o.post, verb: "update", take: o.take, method: o.method, noHooks: o.noHooks, wait: o.wait})
 	res := &Result{Release: rel, Changes: cs}
 	if err != nil {
 		return res, d.failUpgrade(ctx, history, rel, cs, target, o, err)
@@ -250,7 +253,7 @@ func (d *Deployer) installFromUpgrade(opts UpgradeOptions) InstallOptions {
 	in := opts.OnInstall
 	in.Target, in.Source, in.Values = opts.Target, opts.Source, opts.Values
 	in.TakeOwnership, in.DryRun, in.Wait, in.Failure, in.Record = opts.TakeOwnership, opts.DryRun, opts.Wait, opts.Failure, opts.Record
-	in.Method = opts.Method
+	in.Method, in.NoHooks = opts.Method, opts.NoHooks
 	return in
 }
 
