@@ -44,6 +44,9 @@ func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdou
 		return exit.ExitCode()
 	}
 	fmt.Fprintf(stderr, "Error: %s\n", err)
+	if h := errorHint(err); h != "" {
+		fmt.Fprintf(stderr, "Hint: %s\n", h)
+	}
 	return 1
 }
 

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"io/fs"
+	"net"
+	"strings"
+	"syscall"
+)
+
+// errorHint says what to do about the common causes of a failure; the
+// error itself says what failed. Empty when berth has nothing to add.
+func errorHint(err error) string {
+	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var path *fs.PathError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return ""
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing listens at that address: check host and port, and that the registry or API server is running"
+	case errors.As(err, &dns):
+		return "the host name does not resolve: check its spelling and your DNS or proxy settings"
+	case errors.As(err, &unknownCA):
+		return "the server's certificate is signed by an unknown authority: pass --ca-file with its CA (or --insecure-skip-tls-verify to test)"
+	case errors.As(err, &hostname):
+		return "the server's certificate does not name this host: use the name it was issued for, or pass --insecure-skip-tls-verify to test"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "it took longer than allowed: raise --timeout, or check what is still pending with berth status"
+	case errors.As(err, &path) && errors.Is(err, fs.ErrNotExist):
+		return "check the path " + path.Path + " (relative paths start from " + workDir() + ")"
+	case strings.Contains(err.Error(), "kubernetes cluster unreachable"):
+		return "set KUBECONFIG or pass --kubeconfig and --kube-context for the cluster to use"
+	}
+	return ""
+}
+
+func workDir() string {
+	d, err := syscall.Getwd()
+	if err != nil {
+		return "the current folder"
+	}
+	return d
+}
