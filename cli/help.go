@@ -17,7 +17,7 @@ EXAMPLES:
 
 EXIT CODES:
    0  success
-   1  error (the message says what failed and what to do, then the cause)
+   1  error: an "Error:" line saying what failed (with the cause), then a "Hint:" line for common causes
    2  differences found (berth diff)
 
 ENVIRONMENT:
