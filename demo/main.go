@@ -127,9 +127,11 @@ func run(ctx context.Context, out io.Writer, opts Options) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("interrupted: %w", err)
 		}
+		t := time.Now()
 		if err := s.run(ctx); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
+		d.note("(%s)", time.Since(t).Round(100*time.Millisecond))
 		if opts.Check != nil {
 			if err := opts.Check(ctx, s.name, &d.State); err != nil {
 				return fmt.Errorf("check after %s: %w", s.name, err)
@@ -137,6 +139,8 @@ func run(ctx context.Context, out io.Writer, opts Options) error {
 		}
 	}
 	d.say("Done in %s. Stopping the registries and the control plane, removing $DEMO.", time.Since(start).Round(time.Second))
+	fmt.Fprintf(out, "\nTry it on your own: `go tool task registry:up` and `go tool task cluster:up` keep a registry and a\n"+
+		"control plane running; README.md has the same tour, docs/ a page per command group, `berth --help` the rest.\n")
 	return nil
 }
 
