@@ -35,8 +35,9 @@ var installRank = func() map[string]int {
 	return m
 }()
 
-// kindLess orders two kinds for installation.
-func kindLess(a, b string) bool {
+// KindLess orders two kinds for installation, as Helm v3.22.0 does: by
+// InstallOrder, then kinds it does not list (custom resources) by name.
+func KindLess(a, b string) bool {
 	ra, aok := installRank[a]
 	rb, bok := installRank[b]
 	switch {
@@ -127,7 +128,7 @@ func sortRendered(files map[string]string, warn func(string, ...any)) ([]Manifes
 			hooks = append(hooks, h)
 		}
 	}
-	sort.SliceStable(manifests, func(i, j int) bool { return kindLess(manifests[i].Kind, manifests[j].Kind) })
-	sort.SliceStable(hooks, func(i, j int) bool { return kindLess(hooks[i].Kind, hooks[j].Kind) })
+	sort.SliceStable(manifests, func(i, j int) bool { return KindLess(manifests[i].Kind, manifests[j].Kind) })
+	sort.SliceStable(hooks, func(i, j int) bool { return KindLess(hooks[i].Kind, hooks[j].Kind) })
 	return manifests, hooks, nil
 }

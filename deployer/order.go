@@ -1,39 +1,14 @@
 package deployer
 
-import "sort"
+import (
+	"sort"
 
-// installOrder is Helm's kind order; kinds not listed (custom resources)
-// come last, alphabetically. Uninstall uses the reverse.
-var installOrder = []string{
-	"PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange",
-	"PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList",
-	"ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim",
-	"CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
-	"ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service",
-	"DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-	"HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
-	"APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-}
+	"github.com/berth-dev/berth/chartfmt"
+)
 
-var kindRank = func() map[string]int {
-	m := map[string]int{}
-	for i, k := range installOrder {
-		m[k] = i
-	}
-	return m
-}()
-
-func kindBefore(a, b string) bool {
-	ra, aok := kindRank[a]
-	rb, bok := kindRank[b]
-	switch {
-	case aok && bok:
-		return ra < rb
-	case aok != bok:
-		return aok
-	}
-	return a < b
-}
+// kindBefore is chartfmt's install order, so objects the deployer re-sorts
+// (from stored manifests, hooks, diffs) follow the order the renderer wrote.
+func kindBefore(a, b string) bool { return chartfmt.KindLess(a, b) }
 
 // sortInstall orders objects by kind, keeping document order within a kind.
 func sortInstall(objs []*Object) {

@@ -61,6 +61,8 @@ func capacity() corev1.ResourceList {
 		corev1.ResourceCPU:    resource.MustParse("32"),
 		corev1.ResourceMemory: resource.MustParse("256Gi"),
 		corev1.ResourcePods:   resource.MustParse("250"),
+		// Charts that set ephemeral-storage requests (bitnami presets) must schedule.
+		corev1.ResourceEphemeralStorage: resource.MustParse("500Gi"),
 	}
 }
 
