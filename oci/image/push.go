@@ -64,26 +64,9 @@ func (p *Pusher) push(ctx context.Context, a Artifact, r name.Repository) error 
 }
 
 func (p *Pusher) pushIndex(ctx context.Context, idx v1.ImageIndex, r name.Repository) error {
-	m, err := idx.IndexManifest()
+	err := eachChild(idx, func(child Artifact) error { return p.push(ctx, child, r) })
 	if err != nil {
 		return err
-	}
-	for _, d := range m.Manifests {
-		var child Artifact
-		switch {
-		case d.MediaType.IsIndex():
-			child, err = idx.ImageIndex(d.Digest)
-		case d.MediaType.IsImage():
-			child, err = idx.Image(d.Digest)
-		default:
-			return fmt.Errorf("index entry %s has media type %s, which berth cannot push", d.Digest, d.MediaType)
-		}
-		if err != nil {
-			return fmt.Errorf("index entry %s: %w", d.Digest, err)
-		}
-		if err := p.push(ctx, child, r); err != nil {
-			return err
-		}
 	}
 	return p.putManifest(ctx, idx, r)
 }

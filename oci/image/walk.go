@@ -39,6 +39,12 @@ func Walk(a Artifact, fn func(Blob) error) error {
 }
 
 func walkIndex(idx v1.ImageIndex, fn func(Blob) error) error {
+	return eachChild(idx, func(child Artifact) error { return Walk(child, fn) })
+}
+
+// eachChild opens every manifest an index lists, in order, and calls fn on
+// it; entries that are neither images nor indexes are an error.
+func eachChild(idx v1.ImageIndex, fn func(Artifact) error) error {
 	m, err := idx.IndexManifest()
 	if err != nil {
 		return err
@@ -51,12 +57,12 @@ func walkIndex(idx v1.ImageIndex, fn func(Blob) error) error {
 		case d.MediaType.IsImage():
 			child, err = idx.Image(d.Digest)
 		default:
-			return fmt.Errorf("index entry %s has media type %s", d.Digest, d.MediaType)
+			return fmt.Errorf("index entry %s has media type %s, which is neither an image nor an index", d.Digest, d.MediaType)
 		}
 		if err != nil {
 			return fmt.Errorf("index entry %s: %w", d.Digest, err)
 		}
-		if err := Walk(child, fn); err != nil {
+		if err := fn(child); err != nil {
 			return err
 		}
 	}
