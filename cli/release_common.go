@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,6 +120,33 @@ func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
 		return nil, err
 	}
 	return chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+}
+
+// chartTarget connects to the cluster and loads CHART for it: what install,
+// upgrade and diff upgrade all start with.
+func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *chartfmt.Chart, deployer.Source, error) {
+	d, ns, err := connectDeployer(c)
+	if err != nil {
+		return nil, "", nil, deployer.Source{}, err
+	}
+	ch, err := loadChartRef(c, ref)
+	if err != nil {
+		return nil, "", nil, deployer.Source{}, err
+	}
+	src, err := chartSource(d, ch)
+	return d, ns, ch, src, err
+}
+
+// revisionArg parses an optional REVISION argument (0 when absent).
+func revisionArg(args []string, i int) (int, error) {
+	if len(args) <= i {
+		return 0, nil
+	}
+	rev, err := strconv.Atoi(args[i])
+	if err != nil || rev < 0 {
+		return 0, fmt.Errorf("invalid revision %q: want a positive number", args[i])
+	}
+	return rev, nil
 }
 
 // chartSource renders for the cluster's version with `lookup` answered live.

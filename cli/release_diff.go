@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -40,15 +39,7 @@ func runDiffUpgrade(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connectDeployer(c)
-	if err != nil {
-		return err
-	}
-	ch, err := loadChartRef(c, args[1])
-	if err != nil {
-		return err
-	}
-	src, err := chartSource(d, ch)
+	d, ns, _, src, err := chartTarget(c, args[1])
 	if err != nil {
 		return err
 	}
@@ -71,11 +62,9 @@ func runDiffRollback(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	rev := 0
-	if len(args) == 2 {
-		if rev, err = strconv.Atoi(args[1]); err != nil || rev < 0 {
-			return fmt.Errorf("invalid revision %q: want a positive number", args[1])
-		}
+	rev, err := revisionArg(args, 1)
+	if err != nil {
+		return err
 	}
 	d, ns, err := connectDeployer(c)
 	if err != nil {

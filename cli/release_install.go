@@ -60,15 +60,7 @@ func runInstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connectDeployer(c)
-	if err != nil {
-		return err
-	}
-	ch, err := loadChartRef(c, ref)
-	if err != nil {
-		return err
-	}
-	src, err := chartSource(d, ch)
+	d, ns, ch, src, err := chartTarget(c, ref)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -33,11 +32,9 @@ func runRollback(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	rev := 0
-	if len(args) == 2 {
-		if rev, err = strconv.Atoi(args[1]); err != nil || rev < 0 {
-			return fmt.Errorf("invalid revision %q: want a positive number", args[1])
-		}
+	rev, err := revisionArg(args, 1)
+	if err != nil {
+		return err
 	}
 	d, ns, err := connectDeployer(c)
 	if err != nil {

@@ -48,15 +48,7 @@ func runUpgrade(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ns, err := connectDeployer(c)
-	if err != nil {
-		return err
-	}
-	ch, err := loadChartRef(c, args[1])
-	if err != nil {
-		return err
-	}
-	src, err := chartSource(d, ch)
+	d, ns, _, src, err := chartTarget(c, args[1])
 	if err != nil {
 		return err
 	}
