@@ -98,6 +98,10 @@ func transientNetError(err error) bool {
 	switch {
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return true
+	case errors.Is(err, net.ErrClosed):
+		// A reset seen while the body is still being written surfaces as the
+		// transport closing the connection under the writer.
+		return true
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return true
 	case errors.As(err, &ne) && ne.Timeout():
