@@ -3,25 +3,25 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/berth-dev/berth/oci/image"
 )
 
 // blobProgress prints image blob events to stderr: one bar per blob in
 // flight on a terminal (redrawn at most 10 times a second), one line per
-// finished blob otherwise.
+// finished blob otherwise, nothing with --quiet.
 func blobProgress(c *ucli.Context) func(image.Event) {
+	if quietEnabled(c) {
+		return nil
+	}
 	w := c.App.ErrWriter
-	f, ok := w.(*os.File)
-	if ok && term.IsTerminal(int(f.Fd())) {
+	if isTTY(w) {
 		return (&barPrinter{w: w, active: map[string]*image.Event{}}).event
 	}
 	var mu sync.Mutex
