@@ -40,6 +40,10 @@ func templateCommand() *ucli.Command {
 	}
 	flags = append(flags, arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions")...)
 	flags = append(flags, arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates")...)
+	flags = append(flags,
+		&ucli.StringFlag{Name: flagVersion, Usage: "chart version for oci:// charts: a tag, a semver range or an @sha256: digest"},
+		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"})
+	flags = append(flags, registryFlags()...)
 	return &ucli.Command{
 		Name:      "template",
 		Usage:     "render chart templates locally, as `helm template` does",
@@ -74,7 +78,16 @@ func runTemplate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := chartfmt.Load(chartPath)
+	// Registry flags written after NAME CHART reach the registry client.
+	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
+		flagKeyFile, flagUsername, flagPassword, flagRegistryConf} {
+		if fl.set[n] {
+			if err := c.Set(n, fl.vals[n]); err != nil {
+				return err
+			}
+		}
+	}
+	ch, err := loadChartRef(c, chartPath)
 	if err != nil {
 		return err
 	}

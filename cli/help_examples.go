@@ -10,6 +10,7 @@ func helpExamples() map[string]string {
 berth create charts/api                 # chart "api" under ./charts`,
 		"template": `berth template web ./hello                          # render to stdout
 berth template web ./hello -f prod.yaml --set replicaCount=3
+berth template web oci://reg.example.com/charts/hello --version 1.2.0
 berth template web ./hello --output-dir out/        # one file per template`,
 		"package": `berth package ./hello                   # hello-0.1.0.tgz, byte-identical on every run
 berth package ./hello --version 1.2.3 --app-version 2.0 -d dist/
