@@ -100,38 +100,51 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 
 // bundleChart loads the chart entry of a bundle.
 func bundleChart(l *image.Layout) (*chartfmt.Chart, error) {
-	tgz, _, err := bundleChartArchive(l)
+	e, err := bundleChartEntry(l)
 	if err != nil {
 		return nil, err
 	}
-	return chartfmt.LoadArchive(bytesReader(tgz))
+	return chartfmt.LoadArchive(bytesReader(e.archive))
 }
 
-func bundleChartArchive(l *image.Layout) ([]byte, v1.Descriptor, error) {
+// chartEntry is the chart of a bundle: its index entry, manifest and archive.
+type chartEntry struct {
+	desc     v1.Descriptor
+	manifest ocispec.Manifest
+	archive  []byte
+}
+
+// size counts what bundle save counts for a chart: manifest, config and
+// chart layer.
+func (e chartEntry) size() int64 {
+	return e.desc.Size + e.manifest.Config.Size + int64(len(e.archive))
+}
+
+func bundleChartEntry(l *image.Layout) (chartEntry, error) {
 	for _, d := range l.Entries() {
 		if d.Annotations[AnnotationBundleKind] != KindChart {
 			continue
 		}
+		e := chartEntry{desc: d}
 		raw, err := l.ReadBlob(d.Digest)
 		if err != nil {
-			return nil, d, err
+			return e, err
 		}
-		var m ocispec.Manifest
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, d, fmt.Errorf("chart manifest %s: %w", d.Digest, err)
+		if err := json.Unmarshal(raw, &e.manifest); err != nil {
+			return e, fmt.Errorf("chart manifest %s: %w", d.Digest, err)
 		}
-		layer, _, _, err := chartLayers(m)
+		layer, _, _, err := chartLayers(e.manifest)
 		if err != nil {
-			return nil, d, err
+			return e, err
 		}
 		h, err := v1.NewHash(layer.Digest.String())
 		if err != nil {
-			return nil, d, err
+			return e, err
 		}
-		tgz, err := l.ReadBlob(h)
-		return tgz, d, err
+		e.archive, err = l.ReadBlob(h)
+		return e, err
 	}
-	return nil, v1.Descriptor{}, fmt.Errorf("no chart in the bundle (no index.json entry with %s=%s); was it written by `berth bundle save`?", AnnotationBundleKind, KindChart)
+	return chartEntry{}, fmt.Errorf("no chart in the bundle (no index.json entry with %s=%s); was it written by `berth bundle save`?", AnnotationBundleKind, KindChart)
 }
 
 // BundleList describes what a bundle holds.
@@ -141,11 +154,11 @@ func BundleList(path string) ([]BundleEntry, error) {
 		return nil, fmt.Errorf("bundle %s: %w", path, err)
 	}
 	defer l.Close()
-	tgz, cd, err := bundleChartArchive(l)
+	chart, err := bundleChartEntry(l)
 	if err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", path, err)
 	}
-	out := []BundleEntry{{Kind: KindChart, Ref: cd.Annotations[image.AnnotationRefName], Digest: cd.Digest.String(), Size: cd.Size + int64(len(tgz))}}
+	out := []BundleEntry{{Kind: KindChart, Ref: chart.desc.Annotations[image.AnnotationRefName], Digest: chart.desc.Digest.String(), Size: chart.size()}}
 	for _, d := range l.Entries() {
 		if d.Annotations[AnnotationBundleKind] != KindImage {
 			continue

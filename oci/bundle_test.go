@@ -3,6 +3,7 @@ package oci
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -79,6 +80,9 @@ func TestBundleSavePushAndCopy(t *testing.T) {
 	}
 	if len(entries) != 5 || len(listed) != 5 || listed[0].Kind != KindChart || listed[0].Ref != "shop:0.3.0" {
 		t.Fatalf("bundle holds %+v (save said %+v)", listed, entries)
+	}
+	if !reflect.DeepEqual(listed, entries) {
+		t.Fatalf("bundle list says %+v, bundle save said %+v", listed, entries)
 	}
 	for _, e := range listed[1:] {
 		if e.Extra {
