@@ -132,13 +132,8 @@ var (
 // berthBinary builds the berth command once per test binary.
 func berthBinary(t testing.TB) string {
 	buildOnce.Do(func() {
-		// One fixed place, rebuilt each run, so runs leave no binaries behind.
-		dir := filepath.Join(os.TempDir(), "berth-deployer-test")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			buildErr = err
-			return
-		}
-		berthBin = filepath.Join(dir, "berth")
+		// Removed with the control plane when the test binary ends.
+		berthBin = filepath.Join(testcluster.ScratchDir(t), "berth")
 		out, err := exec.Command("go", "build", "-o", berthBin, "github.com/berth-dev/berth").CombinedOutput()
 		if err != nil {
 			buildErr = &buildError{err, string(out)}

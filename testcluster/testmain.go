@@ -97,3 +97,19 @@ func namespacePrefix(name string) string {
 	}
 	return s + "-"
 }
+
+// ScratchDir returns a folder that lives as long as the test binary's
+// control plane and is removed with it: for things built once per test
+// binary, such as the berth command, that must not outlive the tests.
+func ScratchDir(t testing.TB) string {
+	t.Helper()
+	c := shared.Load()
+	if c == nil {
+		t.Fatal("testcluster: no control plane; call testcluster.Main from TestMain")
+	}
+	dir := filepath.Join(c.Dir, "scratch")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("testcluster: %v", err)
+	}
+	return dir
+}
