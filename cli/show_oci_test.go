@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	registrytest "github.com/berth-dev/berth/registry-test"
@@ -13,12 +10,8 @@ import (
 // TestShowOCIMatchesHelm compares `berth show X oci://…` with `helm show X
 // oci://…` (the oracle) for a chart in a registry.
 func TestShowOCIMatchesHelm(t *testing.T) {
-	helm, err := tools.Path("helm")
-	if err != nil {
-		t.Fatal(err)
-	}
+	helm := tools.NewHelm(t)
 	r := registrytest.Start(t)
-	home := t.TempDir()
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	chart := copyChart(t, "podinfo")
@@ -27,9 +20,7 @@ func TestShowOCIMatchesHelm(t *testing.T) {
 	}
 	ref := "oci://" + r.Host + "/charts/podinfo"
 	for _, what := range []string{"chart", "values", "readme", "crds", "all"} {
-		cmd := exec.Command(helm, "show", what, ref, "--plain-http")
-		cmd.Env = append(os.Environ(), "HOME="+home, "HELM_CACHE_HOME="+filepath.Join(home, "c"), "HELM_CONFIG_HOME="+filepath.Join(home, "f"))
-		want, err := cmd.Output()
+		want, err := helm.Command("show", what, ref, "--plain-http").Output()
 		if err != nil {
 			t.Fatalf("helm show %s: %v", what, err)
 		}

@@ -152,8 +152,7 @@ func runTool(tb testing.TB, env []string, bin string, args ...string) time.Durat
 }
 
 func helmEnv(tb testing.TB) []string {
-	home := tb.TempDir()
-	return append(os.Environ(), "HELM_CACHE_HOME="+home+"/c", "HELM_CONFIG_HOME="+home+"/f", "HELM_DATA_HOME="+home+"/d")
+	return tools.NewHelm(tb).Env
 }
 
 // BenchmarkDeployer measures, in one run against the test control plane,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -42,14 +41,7 @@ func mustBerth(t *testing.T, env *testcluster.Env, args ...string) string {
 
 func helm(t *testing.T, env *testcluster.Env, args ...string) string {
 	t.Helper()
-	bin, err := tools.Path("helm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	cmd := exec.Command(bin, append(args, "--kubeconfig", env.Kubeconfig)...)
-	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+home, "HELM_CONFIG_HOME="+home, "HELM_DATA_HOME="+home)
-	out, err := cmd.CombinedOutput()
+	out, err := tools.NewHelm(t).Command(append(args, "--kubeconfig", env.Kubeconfig)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("helm %v: %v\n%s", args, err, out)
 	}

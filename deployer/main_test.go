@@ -1,8 +1,6 @@
 package deployer
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,18 +14,7 @@ func TestMain(m *testing.M) { testcluster.Main(m) }
 // helmCLI runs the oracle against env's cluster and namespace.
 func helmCLI(t *testing.T, env *testcluster.Env, args ...string) (string, error) {
 	t.Helper()
-	bin, err := tools.Path("helm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	args = append(args, "--kubeconfig", env.Kubeconfig, "-n", env.Namespace)
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(),
-		"HELM_CACHE_HOME="+filepath.Join(home, "cache"),
-		"HELM_CONFIG_HOME="+filepath.Join(home, "config"),
-		"HELM_DATA_HOME="+filepath.Join(home, "data"),
-	)
+	cmd := tools.NewHelm(t).Command(append(args, "--kubeconfig", env.Kubeconfig, "-n", env.Namespace)...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -24,16 +24,11 @@ func TestHelmOracleVersion(t *testing.T) {
 
 // TestHelmOracleRendersPodinfo is the oracle's smoke test on a real chart.
 func TestHelmOracleRendersPodinfo(t *testing.T) {
-	helm, err := Path("helm")
-	if err != nil {
-		t.Fatal(err)
-	}
 	charts, err := ChartsDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(helm, "template", "demo", filepath.Join(charts, "podinfo"), "--namespace", "apps", "--kube-version", "1.37.2")
-	cmd.Env = append(cmd.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
+	cmd := NewHelm(t).Command("template", "demo", filepath.Join(charts, "podinfo"), "--namespace", "apps", "--kube-version", "1.37.2")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("helm template podinfo: %v\n%s", err, out)
