@@ -10,7 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // readiness says whether one live object is ready and, if not, why.
@@ -44,7 +43,7 @@ func (k *Kube) checkReady(ctx context.Context, o *Object, waitJobs bool, statusf
 	}
 	switch o.GetKind() {
 	case "Deployment":
-		return typed(u, &appsv1.Deployment{}, deploymentReady)
+		return k.deploymentRolloutReady(ctx, u)
 	case "StatefulSet":
 		return typed(u, &appsv1.StatefulSet{}, statefulSetReady)
 	case "DaemonSet":
@@ -79,20 +78,11 @@ func deploymentReady(d *appsv1.Deployment) readiness {
 	if d.Status.ObservedGeneration < d.Generation {
 		return notReady("spec update not yet observed")
 	}
-	want := int32(1)
-	if d.Spec.Replicas != nil {
-		want = *d.Spec.Replicas
-	}
-	maxUnavailable := 0
-	if ru := d.Spec.Strategy.RollingUpdate; ru != nil && ru.MaxUnavailable != nil {
-		maxUnavailable, _ = intstr.GetScaledValueFromIntOrPercent(ru.MaxUnavailable, int(want), false)
-	} else if d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
-		maxUnavailable = int(want) / 4
-	}
+	want := deploymentReplicas(d)
 	if d.Status.UpdatedReplicas < want {
 		return notReady("%d of %d replicas updated", d.Status.UpdatedReplicas, want)
 	}
-	if int(d.Status.AvailableReplicas) < int(want)-maxUnavailable {
+	if int(d.Status.AvailableReplicas) < int(want)-maxUnavailable(d) {
 		return notReady("%d of %d replicas available", d.Status.AvailableReplicas, want)
 	}
 	return isReady
@@ -106,15 +96,23 @@ func statefulSetReady(s *appsv1.StatefulSet) readiness {
 	if s.Spec.Replicas != nil {
 		want = *s.Spec.Replicas
 	}
-	if s.Status.ReadyReplicas < want {
+	if s.Status.ReadyReplicas != want {
 		return notReady("%d of %d replicas ready", s.Status.ReadyReplicas, want)
 	}
 	partition := int32(0)
 	if ru := s.Spec.UpdateStrategy.RollingUpdate; ru != nil && ru.Partition != nil {
 		partition = *ru.Partition
 	}
-	if s.Spec.UpdateStrategy.Type != appsv1.OnDeleteStatefulSetStrategyType && s.Status.UpdatedReplicas < want-partition {
+	if s.Spec.UpdateStrategy.Type == appsv1.OnDeleteStatefulSetStrategyType {
+		return isReady
+	}
+	if s.Status.UpdatedReplicas < want-partition {
 		return notReady("%d of %d replicas updated", s.Status.UpdatedReplicas, want-partition)
+	}
+	// Without a partition every pod must run the update revision; counts
+	// alone can match while old pods are still being replaced.
+	if partition == 0 && s.Status.CurrentRevision != s.Status.UpdateRevision {
+		return notReady("pods at revision %s, rolling out %s", s.Status.CurrentRevision, s.Status.UpdateRevision)
 	}
 	return isReady
 }
