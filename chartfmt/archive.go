@@ -76,6 +76,24 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 	return readArchiveFiles(r, newLoadBudget())
 }
 
+// ArchiveMetadata returns the validated Chart.yaml of a chart archive,
+// reading the whole archive under the same limits and checks as
+// ReadArchiveFiles.
+func ArchiveMetadata(r io.Reader) (*Metadata, error) {
+	files, err := ReadArchiveFiles(r)
+	if err != nil {
+		return nil, err
+	}
+	c := &Chart{}
+	if err := loadMetadata(c, files); err != nil {
+		return nil, err
+	}
+	if err := c.Metadata.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", ChartFileName, err)
+	}
+	return c.Metadata, nil
+}
+
 func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {

@@ -152,7 +152,7 @@ func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, op
 // checkDependencyName refuses a name that could not be a chart's name: it
 // becomes part of a reference and (through the chart) of a file name.
 func checkDependencyName(name string) error {
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\*?[`) || strings.HasPrefix(name, ".") {
+	if err := checkChartName(name); err != nil {
 		return fmt.Errorf("dependency name %q is not a valid chart name", name)
 	}
 	return nil
@@ -180,7 +180,7 @@ func vendor(dir string, deps []fetched) ([]string, error) {
 	keep := map[string]bool{}
 	var files []string
 	for _, d := range deps {
-		if err := checkDependencyName(d.chart); err != nil {
+		if err := checkChartName(d.chart); err != nil {
 			return nil, err
 		}
 		name := d.chart + "-" + d.locked.Version + ".tgz"

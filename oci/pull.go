@@ -1,9 +1,11 @@
 package oci
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -93,6 +95,9 @@ func (c *Client) pullDigest(ctx context.Context, repo *remote.Repository, res re
 	if out.Chart, err = s.blob(ctx, chartDesc); err != nil {
 		return nil, err
 	}
+	if err := checkConfigMatchesChart(out.Metadata, out.Chart); err != nil {
+		return nil, err
+	}
 	for _, d := range provDesc {
 		if out.Prov, err = s.blob(ctx, d); err != nil {
 			return nil, err
@@ -106,6 +111,31 @@ func (c *Client) pullDigest(ctx context.Context, repo *remote.Repository, res re
 	}
 	out.Cached = s.cached
 	return out, nil
+}
+
+// checkConfigMatchesChart refuses a config blob whose name or version is not
+// the chart's own: the name becomes a file and folder name (as in Helm, it is
+// the one in the chart's Chart.yaml that counts), so it must also be usable as
+// one.
+func checkConfigMatchesChart(config *chartfmt.Metadata, tgz []byte) error {
+	inner, err := chartfmt.ArchiveMetadata(bytes.NewReader(tgz))
+	if err != nil {
+		return fmt.Errorf("chart layer: %w", err)
+	}
+	if config.Name != inner.Name || config.Version != inner.Version {
+		return fmt.Errorf("chart config names %q version %q, but the chart layer holds %q version %q",
+			config.Name, config.Version, inner.Name, inner.Version)
+	}
+	return checkChartName(inner.Name)
+}
+
+// checkChartName refuses a chart name that cannot safely name a file or a
+// folder (<name>-<version>.tgz, --untar's <name>/, charts/<name>-<version>.tgz).
+func checkChartName(name string) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\*?[`) || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("chart name %q is not usable as a file name", name)
+	}
+	return nil
 }
 
 // chartManifest fetches the manifest d, following an image index to the
