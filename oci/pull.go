@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -81,6 +82,9 @@ func (c *Client) pullDigest(ctx context.Context, repo *remote.Repository, res re
 	}
 	chartDesc, provDesc, warn, err := chartLayers(m)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLayerSizes(m.Config, chartDesc, provDesc); err != nil {
 		return nil, err
 	}
 	out := &PullResult{Ref: res.ref.WithDigest(res.digest.String()), Digest: res.digest.String(), Warnings: warn}
@@ -204,6 +208,24 @@ func chartLayers(m ocispec.Manifest) (chart ocispec.Descriptor, prov []ocispec.D
 		return chart, nil, nil, fmt.Errorf("manifest has %d provenance layers, want at most 1", len(prov))
 	}
 	return charts[0], prov, warn, nil
+}
+
+// checkLayerSizes refuses, before anything is downloaded, blobs whose
+// declared size no chart can have: a chart archive is at most the chart size
+// limit (gzip does not grow what it compresses by more than a few bytes),
+// its config and provenance at most one file's limit.
+func checkLayerSizes(config, chart ocispec.Descriptor, prov []ocispec.Descriptor) error {
+	check := func(what string, d ocispec.Descriptor, limit int64) error {
+		if d.Size < 0 || d.Size > limit {
+			return fmt.Errorf("%s %s declares %d bytes, larger than the chart size limit (%d bytes)", what, d.Digest, d.Size, limit)
+		}
+		return nil
+	}
+	errs := []error{check("chart config", config, chartfmt.MaxFileSize), check("chart layer", chart, chartfmt.MaxChartSize)}
+	for _, d := range prov {
+		errs = append(errs, check("provenance layer", d, chartfmt.MaxFileSize))
+	}
+	return errors.Join(errs...)
 }
 
 // chartInIndex picks the first manifest of an index that is a Helm chart.
