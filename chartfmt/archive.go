@@ -23,6 +23,13 @@ const (
 	MaxFileSize       = 5 << 20   // decompressed bytes of one file
 	MaxArchiveEntries = 100_000
 	MaxChartDepth     = 32 // levels of charts/ nesting
+
+	// Tar headers, PAX records and padding are not files, so the byte
+	// budget does not see them: each archive may spend headerSlack on them
+	// plus headerPerEntry per entry (a header block, a PAX block with a
+	// long name, padding), which no archive written by a tool needs more of.
+	headerSlack    = 8 << 20
+	headerPerEntry = 3 << 10
 )
 
 // loadBudget is what is left of the limits while one chart tree loads.
@@ -76,13 +83,34 @@ func ReadArchiveFiles(r io.Reader) ([]*File, error) {
 	return readArchiveFiles(r, newLoadBudget())
 }
 
+// ArchiveMetadata returns the validated Chart.yaml of a chart archive,
+// reading the whole archive under the same limits and checks as
+// ReadArchiveFiles.
+func ArchiveMetadata(r io.Reader) (*Metadata, error) {
+	files, err := ReadArchiveFiles(r)
+	if err != nil {
+		return nil, err
+	}
+	c := &Chart{}
+	if err := loadMetadata(c, files); err != nil {
+		return nil, err
+	}
+	if err := c.Metadata.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", ChartFileName, err)
+	}
+	return c.Metadata, nil
+}
+
 func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("chart archive is not gzip: %w", err)
 	}
 	defer zr.Close()
-	tr := tar.NewReader(zr)
+	// Every decompressed byte is counted, headers included: a chain of PAX
+	// headers is read inside one tr.Next() call.
+	stream := &allowanceReader{r: zr, left: headerSlack}
+	tr := tar.NewReader(stream)
 	var (
 		files []*File
 		seen  = map[string]bool{}
@@ -92,12 +120,16 @@ func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if errors.Is(err, errHeaderAllowance) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read chart archive: %w", err)
 		}
 		if b.entries--; b.entries < 0 {
 			return nil, fmt.Errorf("chart archive has more than %d entries", MaxArchiveEntries)
 		}
+		stream.left += headerPerEntry
 		switch hdr.Typeflag {
 		case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader:
 			continue
@@ -119,9 +151,13 @@ func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 		if hdr.Size > b.bytes {
 			return nil, fmt.Errorf("decompressed chart is larger than the maximum size %d", MaxChartSize)
 		}
+		stream.left += hdr.Size
 		data, err := io.ReadAll(io.LimitReader(tr, hdr.Size))
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("chart archive entry %q is truncated", hdr.Name)
+		}
+		if errors.Is(err, errHeaderAllowance) {
+			return nil, err
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read %q from chart archive: %w", hdr.Name, err)
@@ -136,6 +172,27 @@ func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 		return nil, errors.New("no files in chart archive")
 	}
 	return files, nil
+}
+
+var errHeaderAllowance = fmt.Errorf("chart archive has more than %d bytes of tar headers and padding beyond %d per entry (a PAX header bomb?)", headerSlack, headerPerEntry)
+
+// allowanceReader fails once more than left bytes have been read; the
+// caller raises left by each file's size and each entry's header allowance.
+type allowanceReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (a *allowanceReader) Read(p []byte) (int, error) {
+	if a.left <= 0 {
+		return 0, errHeaderAllowance
+	}
+	if int64(len(p)) > a.left {
+		p = p[:a.left]
+	}
+	n, err := a.r.Read(p)
+	a.left -= int64(n)
+	return n, err
 }
 
 // archiveEntryName turns a tar entry name into a path relative to the chart

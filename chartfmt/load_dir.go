@@ -41,7 +41,7 @@ func ReadDirFiles(dir string) ([]*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	w := &dirWalker{root: realRoot, rules: rules, remaining: MaxChartSize}
+	w := &dirWalker{root: realRoot, rules: rules, remaining: MaxChartSize, entries: MaxArchiveEntries}
 	if err := w.walk(realRoot, ""); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
@@ -70,7 +70,10 @@ type dirWalker struct {
 	rules     *IgnoreRules
 	files     []*File
 	remaining int64
-	visiting  []string // real paths of the directories being walked, against link loops
+	// entries left to visit: every path counts each time it is reached, so
+	// links that fan out inside the chart cannot multiply the walk.
+	entries  int
+	visiting []string // real paths of the directories being walked, against link loops
 }
 
 // walk visits the directory whose real path is real and whose path relative
@@ -101,6 +104,9 @@ func (w *dirWalker) walk(real, rel string) error {
 }
 
 func (w *dirWalker) visit(p, rel string) error {
+	if w.entries--; w.entries < 0 {
+		return fmt.Errorf("chart folder has more than %d entries (a path reached through symbolic links counts each time)", MaxArchiveEntries)
+	}
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return err

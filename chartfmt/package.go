@@ -10,12 +10,13 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // DefaultModTime is the modification time of every entry of a package when
@@ -103,9 +104,9 @@ func PackageToDir(c *Chart, dir string, opts PackageOptions) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("package destination: %w", err)
 	}
-	dest := filepath.Join(dir, PackageFileName(c))
-	if err := writeFileAtomic(dest, data); err != nil {
-		return "", err
+	dest, err := safefs.WriteFile(dir, PackageFileName(c), data, 0o644)
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", PackageFileName(c), err)
 	}
 	return dest, nil
 }
@@ -236,31 +237,6 @@ func (a archiveWriter) file(base, name string, data []byte) error {
 	}
 	if _, err := a.tw.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", hdr.Name, err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to a temporary file next to dest and renames
-// it into place.
-func writeFileAtomic(dest string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", dest, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", dest, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", dest, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", dest, err)
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return fmt.Errorf("write %s: %w", dest, err)
 	}
 	return nil
 }

@@ -94,5 +94,19 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		},
 	}
 	addHelp(app)
+	noHelpSubcommand(app.Commands)
 	return app
+}
+
+// noHelpSubcommand keeps urfave/cli from giving commands without
+// subcommands a `help` (alias `h`) subcommand, which would swallow a release
+// or chart named h or help (`berth install h ./chart`, `berth status help`).
+// `berth help CMD`, `CMD --help` and `CMD -h` still show the help.
+func noHelpSubcommand(cmds []*ucli.Command) {
+	for _, c := range cmds {
+		if len(c.Subcommands) == 0 {
+			c.HideHelpCommand = true
+		}
+		noHelpSubcommand(c.Subcommands)
+	}
 }

@@ -3,11 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/berth-dev/berth/internal/safefs"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -113,25 +113,12 @@ func savePulled(c *ucli.Context, res *oci.PullResult) (pullOutput, error) {
 		Name: res.Metadata.Name, Version: res.Metadata.Version, Path: path, Cached: res.Cached, Warnings: res.Warnings}, err
 }
 
-// writeChartFile writes the archive atomically (temp file, then rename).
+// writeChartFile writes the archive atomically, refusing a name that would
+// land outside dir.
 func writeChartFile(dir, name string, b []byte) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("pull: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	p, err := safefs.WriteFile(dir, name, b, 0o644)
 	if err != nil {
-		return "", fmt.Errorf("pull: %w", err)
+		return "", fmt.Errorf("pull: write %s: %w", name, err)
 	}
-	_, werr := f.Write(b)
-	cerr := f.Close()
-	target := filepath.Join(dir, name)
-	if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("pull: write %s: %w", target, err)
-	}
-	if err := os.Rename(f.Name(), target); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("pull: %w", err)
-	}
-	return target, nil
+	return p, nil
 }

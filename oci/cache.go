@@ -1,12 +1,13 @@
 package oci
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/opencontainers/go-digest"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // Cache stores verified content by digest under dir/blobs/<alg>/<hex>, the
@@ -61,39 +62,11 @@ func (c *Cache) Put(d digest.Digest, b []byte) error {
 	if got := d.Algorithm().FromBytes(b); got != d {
 		return fmt.Errorf("cache: content has digest %s, not %s", got, d)
 	}
-	p := c.Path(d)
 	if c.Has(d) {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if _, err := safefs.WriteFile(c.dir, filepath.Join("blobs", d.Algorithm().String(), d.Encoded()), b, 0o644); err != nil {
 		return fmt.Errorf("cache: %w", err)
-	}
-	return writeFileAtomic(p, b, 0o644)
-}
-
-// writeFileAtomic writes b to a temporary file next to path and renames it.
-func writeFileAtomic(path string, b []byte, mode os.FileMode) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Chmod(mode); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return errors.Join(err, os.Remove(f.Name()))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // DependencyOptions change how dependencies are resolved and recorded.
@@ -33,6 +34,7 @@ type DependencyResult struct {
 // fetched is one resolved dependency archive.
 type fetched struct {
 	locked *chartfmt.LockedDependency
+	chart  string // the name in the archive's Chart.yaml, which names the file
 	tgz    []byte
 }
 
@@ -113,6 +115,9 @@ func (c *Client) DependencyBuild(ctx context.Context, dir string) (*DependencyRe
 // fetchDependency gets one dependency archive: from an OCI repository (by
 // digest when pinned) or by packaging a file:// chart directory.
 func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, opts PullOptions, pinned string) (fetched, error) {
+	if err := checkDependencyName(name); err != nil {
+		return fetched{}, err
+	}
 	switch {
 	case strings.HasPrefix(repo, Scheme):
 		ref := strings.TrimSuffix(repo, "/") + "/" + name
@@ -127,7 +132,8 @@ func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, op
 		if p.Metadata.Name != name {
 			return fetched{}, fmt.Errorf("%s holds chart %q, not %q", p.Ref, p.Metadata.Name, name)
 		}
-		return fetched{tgz: p.Chart, locked: &chartfmt.LockedDependency{Name: name, Version: p.Metadata.Version, Repository: repo, Digest: p.Digest}}, nil
+		return fetched{tgz: p.Chart, chart: p.Metadata.Name,
+			locked: &chartfmt.LockedDependency{Name: name, Version: p.Metadata.Version, Repository: repo, Digest: p.Digest}}, nil
 	case strings.HasPrefix(repo, "file://"):
 		sub, err := chartfmt.LoadDir(filepath.Join(dir, strings.TrimPrefix(repo, "file://")))
 		if err != nil {
@@ -137,9 +143,19 @@ func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, op
 		if err != nil {
 			return fetched{}, fmt.Errorf("dependency %s: %w", name, err)
 		}
-		return fetched{tgz: tgz, locked: &chartfmt.LockedDependency{Name: name, Version: sub.Metadata.Version, Repository: repo}}, nil
+		return fetched{tgz: tgz, chart: sub.Metadata.Name,
+			locked: &chartfmt.LockedDependency{Name: name, Version: sub.Metadata.Version, Repository: repo}}, nil
 	}
 	return fetched{}, fmt.Errorf("dependency %s: repository %q: berth resolves oci:// and file:// repositories only", name, repo)
+}
+
+// checkDependencyName refuses a name that could not be a chart's name: it
+// becomes part of a reference and (through the chart) of a file name.
+func checkDependencyName(name string) error {
+	if err := checkChartName(name); err != nil {
+		return fmt.Errorf("dependency name %q is not a valid chart name", name)
+	}
+	return nil
 }
 
 func loadForDeps(dir string) (*chartfmt.Chart, error) {
@@ -153,8 +169,9 @@ func loadForDeps(dir string) (*chartfmt.Chart, error) {
 	return ch, nil
 }
 
-// vendor writes each archive to charts/<name>-<version>.tgz atomically and
-// then removes older archives of the same dependencies.
+// vendor writes each archive to charts/<chart>-<version>.tgz (named from the
+// chart inside, as Helm does) atomically and then removes older archives of
+// the same dependencies. Every write stays under charts/.
 func vendor(dir string, deps []fetched) ([]string, error) {
 	charts := filepath.Join(dir, "charts")
 	if err := os.MkdirAll(charts, 0o755); err != nil {
@@ -163,18 +180,21 @@ func vendor(dir string, deps []fetched) ([]string, error) {
 	keep := map[string]bool{}
 	var files []string
 	for _, d := range deps {
-		name := d.locked.Name + "-" + d.locked.Version + ".tgz"
-		p := filepath.Join(charts, name)
-		if err := writeFileAtomic(p, d.tgz, 0o644); err != nil {
+		if err := checkChartName(d.chart); err != nil {
+			return nil, err
+		}
+		name := d.chart + "-" + d.locked.Version + ".tgz"
+		p, err := safefs.WriteFile(charts, name, d.tgz, 0o644)
+		if err != nil {
 			return nil, err
 		}
 		keep[name] = true
 		files = append(files, p)
 	}
 	for _, d := range deps {
-		old, _ := filepath.Glob(filepath.Join(charts, d.locked.Name+"-*.tgz"))
+		old, _ := filepath.Glob(filepath.Join(charts, d.chart+"-*.tgz"))
 		for _, o := range old {
-			rest := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(o), d.locked.Name+"-"), ".tgz")
+			rest := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(o), d.chart+"-"), ".tgz")
 			if !keep[filepath.Base(o)] && looksLikeVersion(rest) {
 				if err := os.Remove(o); err != nil {
 					return nil, err
@@ -216,7 +236,7 @@ func writeLock(dir string, lock *chartfmt.Lock) error {
 	if err != nil {
 		return fmt.Errorf("Chart.lock: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, chartfmt.LockFileName), b, 0o644); err != nil {
+	if _, err := safefs.WriteFile(dir, chartfmt.LockFileName, b, 0o644); err != nil {
 		return errors.Join(fmt.Errorf("write Chart.lock in %s", dir), err)
 	}
 	return nil

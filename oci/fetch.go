@@ -11,11 +11,20 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/errdef"
 	"oras.land/oras-go/v2/registry/remote"
+
+	"github.com/berth-dev/berth/chartfmt"
 )
 
 // maxManifestSize bounds what berth reads as a manifest or index (the
 // distribution spec recommends registries accept at least 4 MiB).
 const maxManifestSize = 4 << 20
+
+// maxBlobInMemory bounds a blob read into memory: the largest chart archive.
+const maxBlobInMemory = chartfmt.MaxChartSize
+
+// errWrongSize means a body ended cleanly at another size than its
+// descriptor's: the registry holds different content, so retrying cannot help.
+var errWrongSize = errors.New("complete body has the wrong size")
 
 // ErrDigestMismatch means a registry sent content that does not hash to the
 // digest it was asked for: corruption or tampering. It is never retried.
@@ -69,6 +78,9 @@ func (c *Client) fetchBlob(ctx context.Context, repo *remote.Repository, desc oc
 	if b, ok := c.cache.Get(desc.Digest); ok && int64(len(b)) == desc.Size {
 		return b, nil
 	}
+	if desc.Size < 0 || desc.Size > maxBlobInMemory {
+		return nil, fmt.Errorf("blob %s declares %d bytes, more than %d", desc.Digest, desc.Size, int64(maxBlobInMemory))
+	}
 	var b []byte
 	err := c.withReadRetries(ctx, func() error {
 		rc, err := repo.Blobs().Fetch(ctx, desc)
@@ -96,7 +108,9 @@ func readVerified(r io.Reader, d digest.Digest, size, limit int64) ([]byte, erro
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
 	if size >= 0 && int64(len(b)) != size {
-		return nil, fmt.Errorf("%w: got %d bytes, want %d", io.ErrUnexpectedEOF, len(b), size)
+		// The body ended without error (a broken connection is an error
+		// above, and retried): the registry sent all it has.
+		return nil, fmt.Errorf("%w: got %d bytes, want %d", errWrongSize, len(b), size)
 	}
 	if got := d.Algorithm().FromBytes(b); got != d {
 		return nil, fmt.Errorf("%w: registry sent %s for %s", ErrDigestMismatch, got, d)
@@ -110,7 +124,7 @@ func (c *Client) withReadRetries(ctx context.Context, f func() error) error {
 	wait := c.opts.minBackoff()
 	for attempt := 0; ; attempt++ {
 		err := f()
-		if err == nil || attempt >= c.opts.retries() || errors.Is(err, ErrDigestMismatch) || !transientNetError(err) {
+		if err == nil || attempt >= c.opts.retries() || errors.Is(err, ErrDigestMismatch) || errors.Is(err, errWrongSize) || !transientNetError(err) {
 			return err
 		}
 		select {

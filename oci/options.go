@@ -35,6 +35,9 @@ type Options struct {
 	MaxRetries int
 	// MinBackoff is the first retry delay (doubling each time); 0 means 200ms.
 	MinBackoff time.Duration
+	// IdleTimeout fails an exchange with a registry that sends (or accepts)
+	// nothing for this long; 0 means 60s, negative disables it.
+	IdleTimeout time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
 	// Debugf, if set, receives one line per HTTP exchange (method, URL,

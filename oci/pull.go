@@ -77,7 +77,7 @@ func (c *Client) pullDigest(ctx context.Context, repo *remote.Repository, res re
 	if err != nil {
 		return nil, err
 	}
-	chartDesc, provDesc, warn, err := chartLayers(m)
+	chartDesc, provDesc, warn, err := chartManifestLayers(m)
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +86,13 @@ func (c *Client) pullDigest(ctx context.Context, repo *remote.Repository, res re
 	if err != nil {
 		return nil, err
 	}
-	out.Metadata = new(chartfmt.Metadata)
-	if err := json.Unmarshal(config, out.Metadata); err != nil {
+	if out.Metadata, err = parseChartConfig(config); err != nil {
 		return nil, fmt.Errorf("chart config %s: %w", m.Config.Digest, err)
 	}
 	if out.Chart, err = s.blob(ctx, chartDesc); err != nil {
+		return nil, err
+	}
+	if err := checkConfigMatchesChart(out.Metadata, out.Chart); err != nil {
 		return nil, err
 	}
 	for _, d := range provDesc {
@@ -149,33 +151,6 @@ func (s *pullSession) blob(ctx context.Context, desc ocispec.Descriptor) ([]byte
 	return b, err
 }
 
-// chartLayers finds the chart layer (current or legacy type) and at most one
-// provenance layer; layer order does not matter (HIP-0006).
-func chartLayers(m ocispec.Manifest) (chart ocispec.Descriptor, prov []ocispec.Descriptor, warn []string, err error) {
-	if m.Config.MediaType != ConfigMediaType {
-		return chart, nil, nil, fmt.Errorf("%w: config media type is %q, want %s", errNoChart, m.Config.MediaType, ConfigMediaType)
-	}
-	var charts []ocispec.Descriptor
-	for _, l := range m.Layers {
-		switch l.MediaType {
-		case ChartLayerMediaType:
-			charts = append(charts, l)
-		case LegacyChartLayerMediaType:
-			charts = append(charts, l)
-			warn = append(warn, "chart media type "+LegacyChartLayerMediaType+" is deprecated")
-		case ProvLayerMediaType:
-			prov = append(prov, l)
-		}
-	}
-	switch {
-	case len(charts) != 1:
-		return chart, nil, nil, fmt.Errorf("manifest has %d chart layers, want 1", len(charts))
-	case len(prov) > 1:
-		return chart, nil, nil, fmt.Errorf("manifest has %d provenance layers, want at most 1", len(prov))
-	}
-	return charts[0], prov, warn, nil
-}
-
 // chartInIndex picks the first manifest of an index that is a Helm chart.
 func (c *Client) chartInIndex(b []byte, fetch func(digest.Digest) ([]byte, string, error)) (digest.Digest, error) {
 	var idx ocispec.Index
@@ -201,23 +176,4 @@ func (c *Client) chartInIndex(b []byte, fetch func(digest.Digest) ([]byte, strin
 		}
 	}
 	return "", fmt.Errorf("%w in image index (%d manifests)", errNoChart, len(idx.Manifests))
-}
-
-// mediaTypeOf reads the mediaType of a manifest or index, telling an index
-// by its manifests list when the field is absent (as in Helm's manifests).
-func mediaTypeOf(b []byte) string {
-	var probe struct {
-		MediaType string            `json:"mediaType"`
-		Manifests []json.RawMessage `json:"manifests"`
-	}
-	if json.Unmarshal(b, &probe) != nil {
-		return ""
-	}
-	switch {
-	case probe.MediaType != "":
-		return probe.MediaType
-	case probe.Manifests != nil:
-		return ocispec.MediaTypeImageIndex
-	}
-	return ocispec.MediaTypeImageManifest
 }

@@ -98,15 +98,6 @@ func (c *Client) pickTag(ctx context.Context, repo *remote.Repository, ref Refer
 	return "", fmt.Errorf("no version of %s/%s matches %q (newest is %s)", ref.Registry, ref.Repository, constraint, versions[0].Original())
 }
 
-func listTags(ctx context.Context, repo *remote.Repository) ([]string, error) {
-	var tags []string
-	err := repo.Tags(ctx, "", func(page []string) error {
-		tags = append(tags, page...)
-		return nil
-	})
-	return tags, err
-}
-
 // splitVersions maps tags to versions ('_' back to '+'), strict semver only,
 // sorted newest first; other tags are returned apart, sorted.
 func splitVersions(tags []string) ([]*semver.Version, []string) {

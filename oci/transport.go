@@ -26,6 +26,7 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	base.TLSClientConfig = tlsConf
 	base.MaxIdleConnsPerHost = 16
 	var rt http.RoundTripper = hintTransport{base}
+	rt = withIdleTimeout(rt, opts.idleTimeout())
 	if opts.Debugf != nil {
 		rt = debugTransport{next: rt, logf: opts.Debugf}
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // ExtractChart unpacks a chart archive into dir/<chart name>, the way
@@ -19,14 +20,17 @@ func ExtractChart(tgz []byte, dir, name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("untar: %w", err)
 	}
-	target := filepath.Join(dir, name)
+	target, err := safefs.Path(dir, name)
+	if err != nil {
+		return "", fmt.Errorf("untar: %w", err)
+	}
 	if _, err := os.Lstat(target); err == nil {
 		return "", fmt.Errorf("untar: a file or directory with the name %s already exists", target)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("untar: %w", err)
 	}
-	tmp, err := os.MkdirTemp(dir, "."+name+".tmp-*")
+	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return "", fmt.Errorf("untar: %w", err)
 	}

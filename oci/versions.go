@@ -8,6 +8,7 @@ import (
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
+	"oras.land/oras-go/v2/registry/remote"
 )
 
 // VersionInfo is one chart version in a repository.
@@ -24,6 +25,31 @@ type VersionList struct {
 	Repository string        `json:"repository"`
 	Versions   []VersionInfo `json:"versions"`
 	OtherTags  []string      `json:"otherTags,omitempty"`
+}
+
+// Bounds on a tag listing, against a registry that pages forever
+// (Link: rel="next" on every page) or sends millions of tags.
+const (
+	maxTagPages = 1000
+	maxTags     = 100_000
+)
+
+// listTags returns every tag of repo, following the registry's pages up to
+// maxTagPages pages and maxTags tags.
+func listTags(ctx context.Context, repo *remote.Repository) ([]string, error) {
+	var tags []string
+	pages := 0
+	err := repo.Tags(ctx, "", func(page []string) error {
+		if pages++; pages > maxTagPages {
+			return fmt.Errorf("the registry sent more than %d pages of tags; berth stops there", maxTagPages)
+		}
+		if len(tags)+len(page) > maxTags {
+			return fmt.Errorf("the repository has more than %d tags; berth stops there (give an exact --version or a tag)", maxTags)
+		}
+		tags = append(tags, page...)
+		return nil
+	})
+	return tags, err
 }
 
 // Versions lists the chart versions of ref (oci://host/ns/name) with their
