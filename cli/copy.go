@@ -17,6 +17,7 @@ func copyCommand() *ucli.Command {
 		&ucli.IntFlag{Name: flagJobs, Usage: "blobs uploaded at once", Value: 4},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version to render for (default " + oci.DefaultCheckKubeVersion + ")"},
 		outputFlag(),
+		forceFlag(),
 	}
 	flags = append(append(append(flags, valuesFlags()...), registryFlags()...), sourceRegistryFlags()...)
 	return &ucli.Command{

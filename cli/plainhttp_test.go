@@ -54,6 +54,7 @@ func TestNoPlainHTTPUnlessAsked(t *testing.T) {
 		{"bundle", "push", bundle, "--to", "oci://" + host + "/site"},
 		{"bundle", "save", pinned, "-o", filepath.Join(t.TempDir(), "b.tar")},
 		{"versions", src},
+		{"search", "oci://" + host},
 		{"show", "chart", src, "--version", rel.Version},
 		{"template", "web", src, "--version", rel.Version},
 		{"dependency", "update", app},

@@ -67,6 +67,17 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 	if err != nil {
 		return nil, err
 	}
+	to := destRef.Child(pulled.Metadata.Name)
+	ref := to.WithTag(pulled.Metadata.Version).WithDigest(pulled.Digest)
+	res := &ReleaseResult{Chart: &PushResult{Ref: ref, Name: pulled.Metadata.Name, Version: pulled.Metadata.Version,
+		Digest: pulled.Digest, Pinned: ref.Pinned()}}
+	same, err := c.checkTag(ctx, ref, pulled.Digest, opts.Force)
+	if err != nil {
+		return nil, explainRefusal(fmt.Errorf("copy %s: %w", pulled.Ref, err), to.Registry, "push")
+	}
+	if same {
+		return res, nil // already there: copying again changes nothing
+	}
 	iopts := c.ImageOptions()
 	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
 	srcRef := pulled.Ref.Registry + "/" + pulled.Ref.Repository
@@ -78,11 +89,8 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 	if err != nil {
 		return nil, err
 	}
-	to := destRef.Child(pulled.Metadata.Name)
-	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, TagForVersion(pulled.Metadata.Version)); err != nil {
+	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, ref.Tag); err != nil {
 		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 	}
-	ref := to.WithTag(pulled.Metadata.Version).WithDigest(pulled.Digest)
-	return &ReleaseResult{Chart: &PushResult{Ref: ref, Name: pulled.Metadata.Name, Version: pulled.Metadata.Version,
-		Digest: pulled.Digest, Pinned: ref.Pinned()}}, nil
+	return res, nil
 }
