@@ -49,6 +49,9 @@ func TestNoPlainHTTPUnlessAsked(t *testing.T) {
 		{"push", chart, "oci://" + host + "/charts"},
 		{"pull", src, "--version", rel.Version, "-d", t.TempDir()},
 		{"release", chart, "--image", "podinfo=" + tarPath, "--to", "oci://" + host + "/apps2"},
+		// An image read from the registry reaches go-containerregistry before
+		// any chart request.
+		{"release", chart, "--image", "podinfo=" + host + "/apps/podinfo@" + rel.Images[0].Digest, "--to", "oci://" + host + "/apps2"},
 		{"copy", pinned, "--to", "oci://" + host + "/mirror"},
 		{"copy", pinned, "--to", "oci://" + host + "/mirror", "--with-images"},
 		{"bundle", "push", bundle, "--to", "oci://" + host + "/site"},
@@ -82,9 +85,15 @@ func TestUnknownCANeverFallsBackToHTTP(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	s := registrytest.NewSniffer(t, r)
 	tarPath := filepath.Join(t.TempDir(), "podinfo.tar")
-	dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	img := dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	if code, _, errOut := runStdin(t, "", "release", copyChart(t, "podinfo"), "--image", "podinfo="+tarPath, "--to", "oci://"+r.Host+"/apps",
+		"--ca-file", r.CAFile, "--username", r.Username, "--password", r.Password); code != 0 {
+		t.Fatalf("release with the CA: %s", errOut)
+	}
+	d, _ := img.Digest()
 	for _, args := range [][]string{
 		{"release", copyChart(t, "podinfo"), "--image", "podinfo=" + tarPath, "--to", "oci://" + s.Registry.Host + "/apps"},
+		{"release", copyChart(t, "podinfo"), "--image", "podinfo=" + s.Registry.Host + "/apps/podinfo@" + d.String(), "--to", "oci://" + s.Registry.Host + "/apps2"},
 		{"push", copyChart(t, "podinfo"), "oci://" + s.Registry.Host + "/charts"},
 	} {
 		args = append(args, "--username", r.Username, "--password", r.Password)
