@@ -153,7 +153,7 @@ type PlainHTTPError struct {
 }
 
 func (e *PlainHTTPError) Error() string {
-	return "refusing plain HTTP to " + e.Host + " (pass --plain-http if the registry has no TLS)"
+	return "refusing plain HTTP to " + e.Host + ": berth talks HTTP without TLS only with --plain-http"
 }
 
 // schemeGuard is the one place that decides whether a request may go over
