@@ -96,6 +96,7 @@ func bundlePushCommand() *ucli.Command {
 		&ucli.IntFlag{Name: flagJobs, Usage: "blobs uploaded at once", Value: 4},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version of the check render (default " + oci.DefaultCheckKubeVersion + ")"},
 		outputFlag(),
+		forceFlag(),
 	}
 	return &ucli.Command{
 		Name:      "push",
@@ -167,7 +168,7 @@ func printBundle(c *ucli.Context, entries []oci.BundleEntry, format string) erro
 // relocateOptions reads the flags bundle push and copy share.
 func relocateOptions(c *ucli.Context) oci.RelocateOptions {
 	epoch, _ := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
-	opts := oci.RelocateOptions{Created: epoch, KubeVersion: c.String(flagKubeVersion), Jobs: c.Int(flagJobs)}
+	opts := oci.RelocateOptions{Created: epoch, KubeVersion: c.String(flagKubeVersion), Jobs: c.Int(flagJobs), Force: c.Bool(flagForce)}
 	if c.String(flagOutput) == "table" {
 		opts.Progress = blobProgress(c)
 	}

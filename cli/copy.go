@@ -17,8 +17,9 @@ func copyCommand() *ucli.Command {
 		&ucli.IntFlag{Name: flagJobs, Usage: "blobs uploaded at once", Value: 4},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version to render for (default " + oci.DefaultCheckKubeVersion + ")"},
 		outputFlag(),
+		forceFlag(),
 	}
-	flags = append(append(flags, valuesFlags()...), registryFlags()...)
+	flags = append(append(append(flags, valuesFlags()...), registryFlags()...), sourceRegistryFlags()...)
 	return &ucli.Command{
 		Name:      "copy",
 		Usage:     "copy a chart (and with --with-images its images) to another registry or namespace",
@@ -26,7 +27,9 @@ func copyCommand() *ucli.Command {
 		Category:  groupBundle,
 		Description: "Without --with-images the chart's manifest and blobs are copied unchanged (same digest).\n" +
 			"With it, each image of the chart's pod templates is copied by digest to dst/ns/<name> and a\n" +
-			"chart whose values point there is pushed. Within one registry, blobs are mounted, not sent.",
+			"chart whose values point there is pushed. Within one registry, blobs are mounted, not sent.\n" +
+			"The registry flags apply to both sides unless a --from-* flag is given: then the source uses\n" +
+			"only the --from-* flags and the destination the others.",
 		Flags:  flags,
 		Action: runCopy,
 	}
@@ -48,7 +51,11 @@ func runCopy(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := oci.CopyOptions{RelocateOptions: relocateOptions(c), WithImages: c.Bool(flagWithImages)}
+	from, err := sourceClient(c, client)
+	if err != nil {
+		return err
+	}
+	opts := oci.CopyOptions{RelocateOptions: relocateOptions(c), WithImages: c.Bool(flagWithImages), From: from}
 	opts.Values = vals
 	res, err := client.Copy(c.Context, args[0], c.String(flagTo), opts)
 	if err != nil {

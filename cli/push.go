@@ -30,8 +30,9 @@ func pushCommand() *ucli.Command {
 		Category:  groupRegistry,
 		Description: "The manifest is byte-compatible with `helm push`. Its created annotation comes from Chart.yaml,\n" +
 			"SOURCE_DATE_EPOCH, or the newest file time inside the archive, so pushing the same chart twice\n" +
-			"gives the same digest. Blobs the registry already has are not uploaded again.",
-		Flags:  append(registryFlags(), outputFlag()),
+			"gives the same digest. Blobs the registry already has are not uploaded again. A version tag that\n" +
+			"names another digest is not moved without --force; pushing the same digest again does nothing.",
+		Flags:  append(registryFlags(), outputFlag(), forceFlag()),
 		Action: runPush,
 	}
 }
@@ -61,7 +62,7 @@ func runPush(c *ucli.Context) error {
 	}
 	var results []*oci.PushResult
 	if len(srcs) == 1 {
-		opts := oci.PushOptions{Created: epoch}
+		opts := oci.PushOptions{Created: epoch, Force: c.Bool(flagForce)}
 		// Like helm push, a provenance file next to the archive is attached.
 		if prov, err := os.ReadFile(srcs[0] + ".prov"); err == nil {
 			opts.Prov = prov
@@ -71,10 +72,18 @@ func runPush(c *ucli.Context) error {
 			return err
 		}
 		results = []*oci.PushResult{res}
-	} else if results, err = client.PushAll(c.Context, tgzs, dest, oci.PushOptions{Created: epoch}, 0); err != nil {
+	} else if results, err = client.PushAll(c.Context, tgzs, dest, oci.PushOptions{Created: epoch, Force: c.Bool(flagForce)}, 0); err != nil {
 		return err
 	}
 	return printPushed(c, results)
+}
+
+const flagForce = "force"
+
+// forceFlag lets push, release, copy and bundle push move a chart version
+// tag that already names another digest.
+func forceFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: flagForce, Usage: "move the chart version tag if it names another digest (versions are immutable without it)"}
 }
 
 func printPushed(c *ucli.Context, results []*oci.PushResult) error {

@@ -35,6 +35,7 @@ func releaseCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version to release (default: Chart.yaml)"},
 		&ucli.IntFlag{Name: flagJobs, Usage: "blobs uploaded at once", Value: 4},
 		outputFlag(),
+		forceFlag(),
 	}
 	flags = append(flags, valuesFlags()...)
 	return &ucli.Command{
@@ -45,7 +46,8 @@ func releaseCommand() *ucli.Command {
 		Description: "Each image is pushed by digest to host/ns/NAME (indexes kept whole, present blobs skipped).\n" +
 			"The chart's values are set to those digests, checked by rendering, and the chart is packaged\n" +
 			"reproducibly and pushed last; if any image fails, the chart is not pushed. -f/--set values are\n" +
-			"used only for the check render.",
+			"used only for the check render. A chart version already released with other content is refused\n" +
+			"before anything is pushed, unless --force.",
 		Flags:  append(flags, registryFlags()...),
 		Action: runRelease,
 	}
@@ -91,7 +93,7 @@ func releaseOptions(c *ucli.Context) (oci.ReleaseOptions, error) {
 		return oci.ReleaseOptions{}, errors.New("berth release: --to oci://host/ns is required")
 	}
 	opts := oci.ReleaseOptions{Dest: c.String(flagTo), Version: c.String(flagVersion), Created: epoch,
-		Values: vals, Jobs: c.Int(flagJobs), ValuePaths: map[string]string{}}
+		Values: vals, Jobs: c.Int(flagJobs), ValuePaths: map[string]string{}, Force: c.Bool(flagForce)}
 	if opts.Images, err = imageSpecs(c.StringSlice(flagImage)); err != nil {
 		return opts, err
 	}

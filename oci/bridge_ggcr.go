@@ -2,6 +2,7 @@ package oci
 
 import (
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -42,7 +43,12 @@ func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		req = req.WithContext(auth.WithScopesForHost(req.Context(), host, auth.CleanScopes(scopes)...))
 	}
-	return t.c.Do(req)
+	resp, err := t.c.Do(req)
+	if ue, ok := err.(*url.Error); ok {
+		// go-containerregistry's client says which request failed again.
+		return nil, ue.Err
+	}
+	return resp, err
 }
 
 // requestScopes derives the token scopes of a registry API request:

@@ -22,6 +22,9 @@ type RelocateOptions struct {
 	KubeVersion string
 	Jobs        int
 	Progress    func(image.Event)
+	// Force moves the chart version tag when it names another digest;
+	// without it the push fails before uploading anything.
+	Force bool
 }
 
 // BundlePush pushes a bundle written by BundleSave to dest (oci://host/ns):
@@ -79,6 +82,10 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 	if err != nil {
 		return nil, err
 	}
+	prepared, err := c.prepareVersion(ctx, tgz, dest, opts.Created, opts.Force)
+	if err != nil {
+		return nil, fmt.Errorf("relocate %s: nothing pushed: %w", ch.Name(), err)
+	}
 	iopts := c.ImageOptions()
 	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
 	pusher, err := image.NewPusher(iopts)
@@ -88,7 +95,7 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 	if err := pushImages(ctx, pusher, planned); err != nil {
 		return nil, fmt.Errorf("relocate %s: chart not pushed: %w", ch.Name(), err)
 	}
-	res, err := c.Push(ctx, tgz, dest, PushOptions{Created: opts.Created})
+	res, err := c.pushPrepared(ctx, prepared, opts.Force)
 	if err != nil {
 		return nil, err
 	}

@@ -146,7 +146,8 @@ func TestBundleSavePushAndCopy(t *testing.T) {
 	if copied.Chart.Digest != res.Chart.Digest || len(copied.Images) != 0 {
 		t.Fatalf("chart-only copy gave %s (%d images), want the same digest %s", copied.Chart.Digest, len(copied.Images), res.Chart.Digest)
 	}
-	withImages, err := c.Copy(t.Context(), from, "oci://"+third.Host+"/mirror", CopyOptions{WithImages: true})
+	withImages, err := c.Copy(t.Context(), from, "oci://"+third.Host+"/mirror", CopyOptions{WithImages: true,
+		RelocateOptions: RelocateOptions{Force: true}}) // the chart-only copy holds this version's tag
 	if err != nil {
 		t.Fatal(err)
 	}

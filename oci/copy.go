@@ -14,6 +14,9 @@ type CopyOptions struct {
 	// WithImages also copies every image the chart deploys and rewrites
 	// the chart to them; without it the chart is copied byte for byte.
 	WithImages bool
+	// From reads the source (its own TLS settings and credentials); nil
+	// means the client Copy is called on, which always writes.
+	From *Client
 }
 
 // Copy copies the chart at src (oci://host/ns/name[:tag][@digest]) to dest
@@ -22,7 +25,11 @@ type CopyOptions struct {
 // image its pod templates use (rendered with opts.Values) is copied by
 // digest to host/ns/<name>, and a chart rewritten to them is pushed.
 func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (*ReleaseResult, error) {
-	pulled, err := c.Pull(ctx, src, PullOptions{})
+	from := opts.From
+	if from == nil {
+		from = c
+	}
+	pulled, err := from.Pull(ctx, src, PullOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("copy: %w", err)
 	}
@@ -31,13 +38,13 @@ func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (
 		return nil, fmt.Errorf("copy %s: %w", src, err)
 	}
 	if !opts.WithImages {
-		return c.copyChartAsIs(ctx, pulled, dest, opts.RelocateOptions)
+		return c.copyChartAsIs(ctx, from, pulled, dest, opts.RelocateOptions)
 	}
 	refs, err := ChartImages(ctx, ch, opts.Values, opts.KubeVersion)
 	if err != nil {
 		return nil, fmt.Errorf("copy %s: %w", src, err)
 	}
-	iopts := c.ImageOptions()
+	iopts := from.ImageOptions()
 	moved := make([]movedImage, len(refs))
 	for i, ref := range refs {
 		a, err := image.Open(ctx, image.PrefixRegistry+ref, iopts)
@@ -53,16 +60,28 @@ func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (
 	return c.pushRelocated(ctx, ch, moved, dest, opts.RelocateOptions)
 }
 
-// copyChartAsIs copies the chart's manifest and blobs unchanged.
-func (c *Client) copyChartAsIs(ctx context.Context, pulled *PullResult, dest string, opts RelocateOptions) (*ReleaseResult, error) {
+// copyChartAsIs copies the chart's manifest and blobs unchanged, read
+// through from.
+func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullResult, dest string, opts RelocateOptions) (*ReleaseResult, error) {
 	destRef, err := namespaceRef(dest)
 	if err != nil {
 		return nil, err
 	}
+	to := destRef.Child(pulled.Metadata.Name)
+	ref := to.WithTag(pulled.Metadata.Version).WithDigest(pulled.Digest)
+	res := &ReleaseResult{Chart: &PushResult{Ref: ref, Name: pulled.Metadata.Name, Version: pulled.Metadata.Version,
+		Digest: pulled.Digest, Pinned: ref.Pinned()}}
+	same, err := c.checkTag(ctx, ref, pulled.Digest, opts.Force)
+	if err != nil {
+		return nil, explainRefusal(fmt.Errorf("copy %s: %w", pulled.Ref, err), to.Registry, "push")
+	}
+	if same {
+		return res, nil // already there: copying again changes nothing
+	}
 	iopts := c.ImageOptions()
 	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
 	srcRef := pulled.Ref.Registry + "/" + pulled.Ref.Repository
-	art, err := image.Open(ctx, image.PrefixRegistry+srcRef+"@"+pulled.Digest, iopts)
+	art, err := image.Open(ctx, image.PrefixRegistry+srcRef+"@"+pulled.Digest, from.ImageOptions())
 	if err != nil {
 		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 	}
@@ -70,11 +89,8 @@ func (c *Client) copyChartAsIs(ctx context.Context, pulled *PullResult, dest str
 	if err != nil {
 		return nil, err
 	}
-	to := destRef.Child(pulled.Metadata.Name)
-	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, TagForVersion(pulled.Metadata.Version)); err != nil {
+	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, ref.Tag); err != nil {
 		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 	}
-	ref := to.WithTag(pulled.Metadata.Version).WithDigest(pulled.Digest)
-	return &ReleaseResult{Chart: &PushResult{Ref: ref, Name: pulled.Metadata.Name, Version: pulled.Metadata.Version,
-		Digest: pulled.Digest, Pinned: ref.Pinned()}}, nil
+	return res, nil
 }

@@ -59,7 +59,7 @@ func TestDependencyUpdateAndBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := c.Push(ctx, tgz, "oci://"+r.Host+"/deps", PushOptions{})
+		res, err := c.Push(ctx, tgz, "oci://"+r.Host+"/deps", PushOptions{Force: true}) // versions are re-pushed with new content
 		if err != nil {
 			t.Fatal(err)
 		}

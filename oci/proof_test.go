@@ -61,7 +61,7 @@ func TestReproduciblePush(t *testing.T) {
 		t.Fatalf("pinned ref %s", first.Pinned)
 	}
 	// SOURCE_DATE_EPOCH (passed as Created) changes only the annotation.
-	third, err := clientFor(t, r, "", "").Push(t.Context(), tgz, "oci://"+r.Host+"/charts", PushOptions{Created: time.Unix(1700000000, 0)})
+	third, err := clientFor(t, r, "", "").Push(t.Context(), tgz, "oci://"+r.Host+"/charts", PushOptions{Created: time.Unix(1700000000, 0), Force: true})
 	if err != nil || third.Digest == first.Digest {
 		t.Fatalf("explicit created: %v, digest %s", err, third.Digest)
 	}

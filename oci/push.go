@@ -21,6 +21,9 @@ type PushOptions struct {
 	// Created sets the created annotation (Chart.yaml's own annotation still
 	// wins); zero means CreatedFromArchive.
 	Created time.Time
+	// Force moves the version tag when it names another digest; without
+	// it such a push fails with *TagMovedError.
+	Force bool
 }
 
 // PushResult describes a pushed chart.
@@ -38,34 +41,69 @@ type PushResult struct {
 // ns/<chart name>, tag <version> with '+' as '_'. Blobs the registry already
 // has are not sent again.
 func (c *Client) Push(ctx context.Context, tgz []byte, dest string, opts PushOptions) (*PushResult, error) {
+	p, err := prepareChart(tgz, dest, opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.pushPrepared(ctx, p, opts.Force)
+}
+
+// preparedChart is a chart artifact built for its version tag, not yet
+// pushed: its digest is known before any upload.
+type preparedChart struct {
+	ref  Reference // host/ns/name:tag
+	art  *Artifact
+	name string
+	ver  string
+}
+
+func (p preparedChart) digest() string { return p.art.ManifestDesc.Digest.String() }
+
+func prepareChart(tgz []byte, dest string, opts PushOptions) (preparedChart, error) {
 	ch, err := chartfmt.LoadArchive(bytes.NewReader(tgz))
 	if err != nil {
-		return nil, fmt.Errorf("push: %w", err)
+		return preparedChart{}, fmt.Errorf("push: %w", err)
 	}
 	base, err := ParseReference(dest)
 	if err != nil {
-		return nil, fmt.Errorf("push: %w", err)
+		return preparedChart{}, fmt.Errorf("push: %w", err)
 	}
 	if base.Tag != "" || base.Digest != "" {
-		return nil, fmt.Errorf("push: %s: give the namespace only (oci://host/ns); the tag is the chart version", dest)
+		return preparedChart{}, fmt.Errorf("push: %s: give the namespace only (oci://host/ns); the tag is the chart version", dest)
 	}
 	meta := ch.Metadata
 	ref := base.Child(meta.Name).WithTag(meta.Version)
 	created := opts.Created
 	if created.IsZero() {
 		if created, err = CreatedFromArchive(tgz); err != nil {
-			return nil, fmt.Errorf("push %s: %w", ref, err)
+			return preparedChart{}, fmt.Errorf("push %s: %w", ref, err)
 		}
 	}
 	art, err := BuildArtifact(tgz, meta, opts.Prov, created)
 	if err != nil {
-		return nil, fmt.Errorf("push %s: %w", ref, err)
+		return preparedChart{}, fmt.Errorf("push %s: %w", ref, err)
 	}
-	res, err := c.PushArtifact(ctx, ref, art)
+	return preparedChart{ref: ref, art: art, name: meta.Name, ver: meta.Version}, nil
+}
+
+// pushPrepared pushes p unless its tag already names it (a no-op) or names
+// another digest (refused unless force).
+func (c *Client) pushPrepared(ctx context.Context, p preparedChart, force bool) (*PushResult, error) {
+	same, err := c.checkTag(ctx, p.ref, p.digest(), force)
 	if err != nil {
-		return nil, explainRefusal(err, ref.Registry, "push")
+		return nil, explainRefusal(fmt.Errorf("push %s: %w", p.ref, err), p.ref.Registry, "push")
 	}
-	res.Name, res.Version = meta.Name, meta.Version
+	var res *PushResult
+	if same {
+		res = &PushResult{Skipped: 2, Ref: p.ref.WithDigest(p.digest()), Digest: p.digest()}
+		if p.art.Prov != nil {
+			res.Skipped++
+		}
+		res.Pinned = res.Ref.Pinned()
+	} else if res, err = c.PushArtifact(ctx, p.ref, p.art); err != nil {
+		return nil, explainRefusal(err, p.ref.Registry, "push")
+	}
+	res.Name, res.Version = p.name, p.ver
 	return res, nil
 }
 

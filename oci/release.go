@@ -49,6 +49,9 @@ type ReleaseOptions struct {
 	Jobs int
 	// Progress receives blob events (called concurrently; may be nil).
 	Progress func(image.Event)
+	// Force moves the chart version tag when it names another digest;
+	// without it the release fails before pushing anything.
+	Force bool
 }
 
 // ReleasedImage is one pushed image.
@@ -89,6 +92,10 @@ func (c *Client) Release(ctx context.Context, ch *chartfmt.Chart, opts ReleaseOp
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ch.Name(), err)
 	}
+	prepared, err := c.prepareVersion(ctx, tgz, opts.Dest, opts.Created, opts.Force)
+	if err != nil {
+		return nil, fmt.Errorf("release %s: nothing pushed: %w", ch.Name(), err)
+	}
 	pusher, err := image.NewPusher(iopts)
 	if err != nil {
 		return nil, err
@@ -96,7 +103,7 @@ func (c *Client) Release(ctx context.Context, ch *chartfmt.Chart, opts ReleaseOp
 	if err := pushImages(ctx, pusher, planned); err != nil {
 		return nil, fmt.Errorf("release %s: chart not pushed: %w", ch.Name(), err)
 	}
-	res, err := c.Push(ctx, tgz, opts.Dest, PushOptions{Created: opts.Created})
+	res, err := c.pushPrepared(ctx, prepared, opts.Force)
 	if err != nil {
 		return nil, err
 	}

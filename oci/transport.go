@@ -15,8 +15,10 @@ import (
 	"oras.land/oras-go/v2/registry/remote/retry"
 )
 
-// newTransport builds the HTTP stack: TLS settings from opts, retries of
-// transient failures, and optional debug logging.
+// newTransport builds the HTTP stack: TLS settings from opts, the scheme
+// guard, retries of transient failures, and optional debug logging. Every
+// request berth sends to a registry or token server goes through it: oras
+// directly, go-containerregistry through Client.ImageOptions.
 func newTransport(opts Options) (http.RoundTripper, error) {
 	tlsConf, err := tlsConfig(opts)
 	if err != nil {
@@ -25,7 +27,7 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.TLSClientConfig = tlsConf
 	base.MaxIdleConnsPerHost = 16
-	var rt http.RoundTripper = hintTransport{base}
+	var rt http.RoundTripper = hintTransport{schemeGuard{next: base, plainHTTP: opts.PlainHTTP}}
 	rt = withIdleTimeout(rt, opts.idleTimeout())
 	if opts.Debugf != nil {
 		rt = debugTransport{next: rt, logf: opts.Debugf}
@@ -143,4 +145,34 @@ func (h hintTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%w (the registry speaks plain HTTP; pass --plain-http to use it without TLS)", http.ErrSchemeMismatch)
 	}
 	return resp, err
+}
+
+// PlainHTTPError is a request refused because it would have gone over plain
+// HTTP without Options.PlainHTTP.
+type PlainHTTPError struct {
+	Host string
+}
+
+func (e *PlainHTTPError) Error() string {
+	return "refusing plain HTTP to " + e.Host + ": berth talks HTTP without TLS only with --plain-http"
+}
+
+// schemeGuard is the one place that decides whether a request may go over
+// plain HTTP: only when the user asked for it. go-containerregistry picks
+// http by itself for loopback, RFC 1918 and .local hosts (and falls back to
+// it when HTTPS fails), and a token realm or redirect may name http; all of
+// them stop here, before a byte leaves the machine.
+type schemeGuard struct {
+	next      http.RoundTripper
+	plainHTTP bool
+}
+
+func (g schemeGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "https" && !g.plainHTTP {
+		if req.Body != nil {
+			req.Body.Close() // RoundTrippers close the body, even on error
+		}
+		return nil, &PlainHTTPError{Host: req.URL.Host}
+	}
+	return g.next.RoundTrip(req)
 }

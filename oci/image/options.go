@@ -11,15 +11,24 @@ import (
 // DefaultJobs is how many blobs move at once when Options.Jobs is 0.
 const DefaultJobs = 4
 
-// Options say how to reach registries. The zero value uses HTTPS, the
-// default transport and anonymous access.
+// Options say how to reach registries. The zero value uses the default
+// transport and anonymous access.
+//
+// Which scheme a request may use is the Transport's decision, not this
+// package's: go-containerregistry sends plain HTTP on its own to loopback,
+// RFC 1918 and .local registries (and retries a failed HTTPS ping over
+// HTTP). oci.Client.ImageOptions supplies a transport that refuses every
+// plain-HTTP request unless the user asked for it.
 type Options struct {
-	// Transport carries every request (TLS settings, retries); nil means
-	// http.DefaultTransport.
+	// Transport carries every request (TLS settings, retries, the
+	// plain-HTTP guard); nil means http.DefaultTransport, which does not
+	// guard.
 	Transport http.RoundTripper
 	// Keychain finds credentials per registry; nil means anonymous.
 	Keychain authn.Keychain
-	// PlainHTTP talks HTTP without TLS.
+	// PlainHTTP lets go-containerregistry use HTTP for any registry, not
+	// only the private ones it picks HTTP for by itself; the Transport must
+	// allow it too.
 	PlainHTTP bool
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -41,6 +50,9 @@ func (o Options) jobs() int {
 	return o.Jobs
 }
 
+// nameOptions marks references insecure only on request. Without it
+// go-containerregistry still tries HTTP for private hosts; the Transport
+// refuses those requests.
 func (o Options) nameOptions() []name.Option {
 	if o.PlainHTTP {
 		return []name.Option{name.Insecure}
