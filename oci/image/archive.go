@@ -3,6 +3,7 @@ package image
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,19 +16,28 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// openArchiveIndexed reads a `docker save` archive in place, like
-// go-containerregistry's tarball package and with the same manifest bytes,
-// but hashes each gzip layer at most once per archive file (the digest cache
-// is keyed by the file's identity, size and mtime). It returns nil, nil when
-// the archive needs the general reader: uncompressed layers (Docker's own
-// archives, which must be gzipped to push) or foreign layers.
-func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCache) (Artifact, error) {
+// openArchiveIndexed reads a `docker save` archive in place. Archives whose
+// layers are all gzip (written by go-containerregistry and similar tools)
+// keep go-containerregistry's tarball manifest bytes, and each layer is
+// hashed at most once per archive file (the digest cache is keyed by the
+// file's identity, size and mtime). Docker's own archives hold uncompressed
+// layers: they become the image `docker push` would upload (dockerPushImage).
+// It returns nil, nil for foreign layers, which need the general reader.
+func openArchiveIndexed(ctx context.Context, path string, entry tarball.Descriptor, cache *digestCache) (Artifact, error) {
 	if len(entry.LayerSources) > 0 {
 		return nil, nil
 	}
 	tb, err := openTarBlobs(path)
 	if err != nil {
 		return nil, err
+	}
+	for _, name := range entry.Layers {
+		if gz, err := isGzipEntry(tb, name); err != nil || !gz {
+			if err != nil {
+				return nil, fmt.Errorf("%s: layer %s: %w", path, name, err)
+			}
+			return dockerPushImage(ctx, tb, entry)
+		}
 	}
 	cfg, err := tb.file(entry.Config)
 	if err != nil {
@@ -44,10 +54,6 @@ func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCach
 	g.SetLimit(hashJobs)
 	var mu sync.Mutex
 	for i, name := range entry.Layers {
-		gz, err := isGzipEntry(tb, name)
-		if err != nil || !gz {
-			return nil, err
-		}
 		g.Go(func() error {
 			h, err := cache.digest(path, tb, name)
 			if err != nil {
