@@ -1,0 +1,160 @@
+package dockertest_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+
+	"github.com/berth-dev/berth/oci"
+	"github.com/berth-dev/berth/oci/image/dockertest"
+)
+
+var (
+	berthOnce sync.Once
+	berthBin  string
+	binDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+func berth(t *testing.T) *dockertest.Berth {
+	t.Helper()
+	berthOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "berth-dockertest-*")
+		if err != nil {
+			t.Fatal(err)
+		}
+		binDir = dir
+		berthBin = dockertest.BuildBerth(t, dir)
+	})
+	if berthBin == "" {
+		t.Fatal("berth binary not built")
+	}
+	return dockertest.NewBerth(t, berthBin)
+}
+
+// appChart writes a chart deploying one image, "app", by the
+// image.repository/tag/digest convention.
+func appChart(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "shop")
+	files := map[string]string{
+		"Chart.yaml":  "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
+		"values.yaml": "image:\n  repository: example.com/shop/app\n  tag: \"1\"\n  digest: \"\"\n",
+		"templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers:
+        - name: app
+          image: "{{ .Values.image.repository }}{{ if .Values.image.digest }}@{{ .Values.image.digest }}{{ else }}:{{ .Values.image.tag }}{{ end }}"
+`,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+type releaseOutput struct {
+	Chart  string              `json:"chart"`
+	Images []oci.ReleasedImage `json:"images"`
+}
+
+func release(t *testing.T, b *dockertest.Berth, chart, source, to string) releaseOutput {
+	t.Helper()
+	out := b.Run("release", chart, "--image", "app="+source, "--to", "oci://"+to, "--plain-http", "-o", "json")
+	var res releaseOutput
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Images) != 1 {
+		t.Fatalf("berth release output: %v\n%s", err, out)
+	}
+	return res
+}
+
+// The seed user's flow, without docker save/load: docker build, berth
+// release from the daemon, docker pull of the printed digest. The digest is
+// the one docker push prints for the same image.
+func TestDockerReleaseFromDaemonThenPull(t *testing.T) {
+	d := dockertest.Require(t)
+	b := berth(t)
+	host := b.Serve()
+	ref := dockertest.UniqueName("app") + ":1"
+	id := d.Build(ref, 200<<10, 100<<10)
+
+	res := release(t, b, appChart(t), "docker-daemon:"+ref, host+"/ns")
+	img := res.Images[0]
+	if want := host + "/ns/app@" + img.Digest; img.Ref != want {
+		t.Fatalf("released %s, want %s", img.Ref, want)
+	}
+	theirs := host + "/ns/pushed:1"
+	d.Tag(ref, theirs)
+	if pushed := d.Push(theirs); pushed != img.Digest {
+		t.Errorf("berth release from the daemon pinned %s, docker push gives %s", img.Digest, pushed)
+	}
+	d.Remove(ref, theirs)
+	if got := d.Pull(img.Ref); got != id {
+		t.Errorf("docker pull %s: image ID %s, built %s", img.Ref, got, id)
+	}
+}
+
+var bundleImage = regexp.MustCompile(`Image: (\S+)`)
+
+// The other direction: docker push into berth registry serve, release by
+// reference (copied by digest), then relocation by bundle push and copy
+// --with-images; docker pull works on every far side.
+func TestDockerPushIntoServeThenRelocate(t *testing.T) {
+	d := dockertest.Require(t)
+	b := berth(t)
+	src, far := b.Serve(), b.Serve()
+	ref := dockertest.UniqueName("app") + ":1"
+	id := d.Build(ref, 150<<10)
+	pushedRef := src + "/team/app:1"
+	d.Tag(ref, pushedRef)
+	digest := d.Push(pushedRef)
+
+	res := release(t, b, appChart(t), pushedRef, src+"/rel")
+	if want := src + "/rel/app@" + digest; res.Images[0].Ref != want {
+		t.Fatalf("release by reference: %s, want %s (copied by digest)", res.Images[0].Ref, want)
+	}
+
+	bundle := filepath.Join(t.TempDir(), "shop.tar")
+	b.Run("bundle", "save", res.Chart, "-o", bundle, "--plain-http")
+	out := b.Run("bundle", "push", bundle, "--to", "oci://"+far+"/edge", "--plain-http")
+	m := bundleImage.FindStringSubmatch(out)
+	if m == nil || m[1] != far+"/edge/app@"+digest {
+		t.Fatalf("bundle push: want Image: %s/edge/app@%s\n%s", far, digest, out)
+	}
+	out = b.Run("copy", res.Chart, "--to", "oci://"+far+"/mirror", "--with-images", "--plain-http", "-o", "json")
+	var copied releaseOutput
+	if err := json.Unmarshal([]byte(out), &copied); err != nil || len(copied.Images) != 1 || copied.Images[0].Ref != far+"/mirror/app@"+digest {
+		t.Fatalf("copy --with-images: %v\n%s", err, out)
+	}
+
+	d.Remove(ref, pushedRef)
+	for _, r := range []string{m[1], copied.Images[0].Ref, res.Images[0].Ref} {
+		if got := d.Pull(r); got != id {
+			t.Errorf("docker pull %s: image ID %s, built %s", r, got, id)
+		}
+		d.Remove(r)
+	}
+}
