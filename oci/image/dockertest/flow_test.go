@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -156,5 +157,40 @@ func TestDockerPushIntoServeThenRelocate(t *testing.T) {
 			t.Errorf("docker pull %s: image ID %s, built %s", r, got, id)
 		}
 		d.Remove(r)
+	}
+}
+
+// Air gap: a bundle is an OCI layout holding the chart too, which Docker
+// Engines before 25 cannot load; berth bundle export writes one image as a
+// docker save archive that docker load accepts, same image ID.
+func TestDockerLoadBundleExport(t *testing.T) {
+	d := dockertest.Require(t)
+	b := berth(t)
+	host := b.Serve()
+	ref := dockertest.UniqueName("app") + ":1"
+	id := d.Build(ref, 120<<10, 60<<10)
+	res := release(t, b, appChart(t), "docker-daemon:"+ref, host+"/ns")
+
+	dir := t.TempDir()
+	bundle, exported := filepath.Join(dir, "shop.tar"), filepath.Join(dir, "app.tar")
+	b.Run("bundle", "save", res.Chart, "-o", bundle, "--plain-http")
+	d.Remove(ref)
+	if out, err := d.Try("load", "-i", bundle); err != nil {
+		t.Logf("docker load of the bundle itself (Docker %s): %v", d.ServerVersion(), err)
+	} else {
+		t.Logf("docker load of the bundle itself (Docker %s) accepted it: %s", d.ServerVersion(), out)
+	}
+
+	if _, err := b.Try("bundle", "export", bundle, "nothere:1", "-o", exported); err == nil || !strings.Contains(err.Error(), res.Images[0].Ref) {
+		t.Errorf("export of a missing image: err = %v, want the images listed", err)
+	}
+	loaded := host + "/ns/app:loaded"
+	b.Run("bundle", "export", bundle, "app@"+res.Images[0].Digest, "-o", exported, "--tag", loaded)
+	t.Cleanup(func() { d.Remove(loaded) })
+	if out := d.Run("load", "-i", exported); !strings.Contains(out, loaded) {
+		t.Errorf("docker load did not name %s: %s", loaded, out)
+	}
+	if got := d.ImageID(loaded); got != id {
+		t.Errorf("docker load of the export: image ID %s, built %s", got, id)
 	}
 }
