@@ -65,8 +65,17 @@ var serving = regexp.MustCompile(`Serving OCI registry on https?://(\S+) `)
 // ends and returns its host:port. extra adds flags (--tls-cert, --tls-key).
 func (b *Berth) Serve(extra ...string) string {
 	b.t.Helper()
+	host, stop := b.StartServe(b.t.TempDir(), extra...)
+	b.t.Cleanup(stop)
+	return host
+}
+
+// StartServe runs `berth registry serve` with storage until stop is called
+// (which also removes storage).
+func (b *Berth) StartServe(storage string, extra ...string) (host string, stop func()) {
+	b.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"registry", "serve", "--addr", "127.0.0.1:0", "--storage", b.t.TempDir()}, extra...)
+	args := append([]string{"registry", "serve", "--addr", "127.0.0.1:0", "--storage", storage}, extra...)
 	cmd := exec.CommandContext(ctx, b.bin, args...)
 	cmd.Env = b.env
 	cmd.Stderr = os.Stderr
@@ -77,21 +86,22 @@ func (b *Berth) Serve(extra ...string) string {
 	if err := cmd.Start(); err != nil {
 		b.t.Fatal(err)
 	}
-	b.t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	host := make(chan string, 1)
+	stop = func() { cancel(); _ = cmd.Wait(); _ = os.RemoveAll(storage) }
+	hostc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if m := serving.FindStringSubmatch(sc.Text()); m != nil {
-				host <- m[1]
+				hostc <- m[1]
 			}
 		}
 	}()
 	select {
-	case h := <-host:
-		return h
+	case h := <-hostc:
+		return h, stop
 	case <-time.After(30 * time.Second):
+		stop()
 		b.t.Fatal("berth registry serve printed no address within 30s")
-		return ""
+		return "", nil
 	}
 }

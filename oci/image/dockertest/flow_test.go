@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func berth(t *testing.T) *dockertest.Berth {
+func berth(t testing.TB) *dockertest.Berth {
 	t.Helper()
 	berthOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "berth-dockertest-*")
@@ -45,7 +45,7 @@ func berth(t *testing.T) *dockertest.Berth {
 
 // appChart writes a chart deploying one image, "app", by the
 // image.repository/tag/digest convention.
-func appChart(t *testing.T) string {
+func appChart(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "shop")
 	files := map[string]string{
