@@ -71,7 +71,7 @@ func (b *Berth) Serve(extra ...string) string {
 }
 
 // StartServe runs `berth registry serve` with storage until stop is called
-// (which also removes storage).
+// (which also removes storage). extra may set --addr (default 127.0.0.1:0).
 func (b *Berth) StartServe(storage string, extra ...string) (host string, stop func()) {
 	b.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())

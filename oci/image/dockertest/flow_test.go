@@ -194,3 +194,33 @@ func TestDockerLoadBundleExport(t *testing.T) {
 		t.Errorf("docker load of the export: image ID %s, built %s", got, id)
 	}
 }
+
+// TLS: docker push into berth registry serve over HTTPS on a non-loopback
+// address, trusted through a CA placed where dockerd reads it for that host
+// only (removed after the test); without it the push is refused.
+func TestDockerPushIntoServeOverTLS(t *testing.T) {
+	d := dockertest.Require(t)
+	b := berth(t)
+	ip := dockertest.OutboundIP(t)
+	cert := dockertest.NewCert(t, ip)
+	host := b.Serve("--addr", ip.String()+":0", "--tls-cert", cert.CertFile, "--tls-key", cert.KeyFile)
+	ref := dockertest.UniqueName("app") + ":1"
+	id := d.Build(ref, 100<<10)
+	pushedRef := host + "/team/app:1"
+	d.Tag(ref, pushedRef)
+	if _, err := d.Try("push", pushedRef); err == nil {
+		t.Fatalf("docker push to %s succeeded before its CA was trusted", host)
+	}
+	dockertest.TrustCA(t, host, cert.CAFile)
+	digest := d.Push(pushedRef)
+
+	out := b.Run("release", appChart(t), "--image", "app="+pushedRef, "--to", "oci://"+host+"/rel", "--ca-file", cert.CAFile, "-o", "json")
+	var res releaseOutput
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Images) != 1 || res.Images[0].Ref != host+"/rel/app@"+digest {
+		t.Fatalf("release over TLS: %v\n%s", err, out)
+	}
+	d.Remove(ref, pushedRef)
+	if got := d.Pull(res.Images[0].Ref); got != id {
+		t.Errorf("docker pull %s: image ID %s, built %s", res.Images[0].Ref, got, id)
+	}
+}
