@@ -3,11 +3,15 @@ package dockertest_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/berth-dev/berth/oci"
 	"github.com/berth-dev/berth/oci/image/dockertest"
@@ -223,4 +227,66 @@ func TestDockerPushIntoServeOverTLS(t *testing.T) {
 	if got := d.Pull(res.Images[0].Ref); got != id {
 		t.Errorf("docker pull %s: image ID %s, built %s", res.Images[0].Ref, got, id)
 	}
+}
+
+// Ctrl-C during a release from the daemon leaves nothing in TMPDIR: the
+// export and the compressed layers live in files unlinked when created.
+// The interrupt is sent once berth holds a file under TMPDIR open (seen in
+// /proc/PID/fd), i.e. in the middle of the export.
+func TestDockerReleaseFromDaemonInterruptedLeavesNoTempFiles(t *testing.T) {
+	d := dockertest.Require(t)
+	b := berth(t)
+	host := b.Serve()
+	ref := dockertest.UniqueName("big") + ":1"
+	d.Build(ref, 48<<20, 48<<20)
+	tmp := t.TempDir()
+
+	cmd := exec.Command(berthBin, "release", appChart(t), "--image", "app=docker-daemon:"+ref, "--to", "oci://"+host+"/ns", "--plain-http")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "XDG_CACHE_HOME="+t.TempDir(), "DOCKER_CONFIG="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	open := ""
+	for deadline := time.Now().Add(60 * time.Second); open == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		open = openUnder(cmd.Process.Pid, tmp)
+	}
+	if open == "" {
+		t.Fatal("berth never opened a file under TMPDIR")
+	}
+	if !strings.HasSuffix(open, " (deleted)") {
+		t.Errorf("berth holds %s open under its name: not unlinked", open)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("berth release succeeded despite the interrupt")
+		}
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("berth release still running 60s after SIGINT")
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("left in TMPDIR: %s", e.Name())
+	}
+}
+
+// openUnder returns the target of a file descriptor of pid under dir.
+func openUnder(pid int, dir string) string {
+	fds, _ := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "fd"))
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "fd", fd.Name()))
+		if err == nil && strings.HasPrefix(target, dir+string(filepath.Separator)) {
+			return target
+		}
+	}
+	return ""
 }
