@@ -36,10 +36,13 @@ func openDaemon(ctx context.Context, ref string, _ Options) (Artifact, error) {
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		return nil, fmt.Errorf("no Docker daemon reachable at %s (start Docker, or set DOCKER_HOST; or give a `docker save` archive instead): %w", cli.DaemonHost(), err)
 	}
-	if _, err := cli.ImageInspect(ctx, ref); err != nil {
+	inspected, err := cli.ImageInspect(ctx, ref)
+	if err != nil {
 		return nil, fmt.Errorf("docker daemon has no image %s (%w): %v", ref, ErrNotFound, err)
 	}
-	tb, err := exportFromDaemon(ctx, cli, ref)
+	// Export by ID: exactly this image, even if the tag moves meanwhile or
+	// ref names a repository with several tags.
+	tb, err := exportFromDaemon(ctx, cli, inspected.ID)
 	if err != nil {
 		return nil, fmt.Errorf("export %s from the docker daemon: %w", ref, err)
 	}

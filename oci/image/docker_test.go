@@ -63,6 +63,24 @@ func TestDockerDaemonDigestEqualsDockerPush(t *testing.T) {
 	}
 }
 
+// A repository with several tags and no tag given is read as docker reads
+// it (REPO means REPO:latest), not as an export of every tag.
+func TestDockerDaemonRepositoryWithSeveralTags(t *testing.T) {
+	d := dockertest.Require(t)
+	repo := dockertest.UniqueName("tags")
+	latest := d.Build(repo+":latest", 20<<10)
+	other := d.Build(repo+":2", 30<<10)
+	for source, want := range map[string]string{repo: latest, repo + ":2": other, latest: latest} {
+		a, err := Open(t.Context(), PrefixDaemon+source, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", source, err)
+		}
+		if got := configDigest(t, a); got != want {
+			t.Errorf("%s: image %s, want %s", source, got, want)
+		}
+	}
+}
+
 func TestDockerDaemonMissingImageNamesIt(t *testing.T) {
 	dockertest.Require(t)
 	ref := dockertest.UniqueName("absent") + ":1"
