@@ -36,7 +36,7 @@ func openArchiveIndexed(ctx context.Context, path string, entry tarball.Descript
 			if err != nil {
 				return nil, fmt.Errorf("%s: layer %s: %w", path, name, err)
 			}
-			return dockerPushImage(ctx, tb, entry)
+			return dockerPushImage(ctx, tb, entry, cache)
 		}
 	}
 	cfg, err := tb.file(entry.Config)
@@ -44,7 +44,7 @@ func openArchiveIndexed(ctx context.Context, path string, entry tarball.Descript
 		return nil, fmt.Errorf("%s: config %s: %w", path, entry.Config, err)
 	}
 	cfgHash, _, _ := v1.SHA256(bytes.NewReader(cfg))
-	img := &archiveImage{config: cfg, layers: map[v1.Hash]*archiveLayer{}}
+	img := &archiveImage{config: cfg, layers: map[v1.Hash]partial.CompressedLayer{}}
 	m := v1.Manifest{SchemaVersion: 2, MediaType: types.DockerManifestSchema2,
 		Config: v1.Descriptor{MediaType: types.DockerConfigJSON, Size: int64(len(cfg)), Digest: cfgHash}}
 	m.Layers = make([]v1.Descriptor, len(entry.Layers))
@@ -91,7 +91,7 @@ const hashJobs = 4
 
 type archiveImage struct {
 	raw, config []byte
-	layers      map[v1.Hash]*archiveLayer
+	layers      map[v1.Hash]partial.CompressedLayer
 }
 
 func (i *archiveImage) MediaType() (types.MediaType, error) { return types.DockerManifestSchema2, nil }

@@ -24,7 +24,7 @@ const maxManifestJSON = 16 << 20
 // unlinked temporary file; nothing is kept in memory and nothing is left on
 // disk. Layers become what `docker push` would upload (dockerPushImage), so
 // the pinned digest is the one `docker push` of the same image prints.
-func openDaemon(ctx context.Context, ref string, _ Options) (Artifact, error) {
+func openDaemon(ctx context.Context, ref string, opts Options) (Artifact, error) {
 	if ref == "" || strings.ContainsAny(ref, " \t\n") {
 		return nil, fmt.Errorf("docker daemon: %q is not an image reference (want REPO:TAG)", ref)
 	}
@@ -60,7 +60,7 @@ func openDaemon(ctx context.Context, ref string, _ Options) (Artifact, error) {
 	if len(m[0].LayerSources) > 0 {
 		return nil, fmt.Errorf("export %s from the docker daemon: foreign layers are not supported", ref)
 	}
-	return dockerPushImage(ctx, tb, m[0])
+	return dockerPushImage(ctx, tb, m[0], &digestCache{dir: opts.DigestCacheDir})
 }
 
 // exportFromDaemon streams the daemon's export of ref into an unlinked

@@ -2,6 +2,7 @@ package image
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -163,5 +164,61 @@ func TestDockerSaveArchives(t *testing.T) {
 	d.Remove(worker + ":2")
 	if got := d.Pull(pinned); got != workerID {
 		t.Errorf("docker pull %s: image ID %s, saved %s", pinned, got, workerID)
+	}
+}
+
+// An image released before is not compressed again up front: its layers'
+// gzip digests come from the cache (keyed by diffID) and the layers are
+// compressed while uploading, to the same bytes the registry verifies.
+func TestDockerDaemonCachedGzipDigests(t *testing.T) {
+	d := dockertest.Require(t)
+	reg := registrytest.Start(t)
+	ref := dockertest.UniqueName("cache") + ":1"
+	id := d.Build(ref, 200<<10, 100<<10)
+	opts := testOptions(reg, nil, nil)
+	opts.DigestCacheDir = t.TempDir()
+
+	first, err := Open(t.Context(), PrefixDaemon+ref, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, _ := os.ReadDir(opts.DigestCacheDir)
+	if len(cached) != 2 {
+		t.Fatalf("%d cache entries after the first open, want one per layer (2)", len(cached))
+	}
+	second, err := Open(t.Context(), PrefixDaemon+ref, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustDigest(t, second) != mustDigest(t, first) {
+		t.Fatalf("digest %s from the cache, %s computed", mustDigest(t, second), mustDigest(t, first))
+	}
+	p, err := NewPusher(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned, err := p.Push(t.Context(), second, reg.Host+"/ns/cached")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Remove(ref)
+	if got := d.Pull(pinned); got != id {
+		t.Errorf("docker pull %s: image ID %s, built %s", pinned, got, id)
+	}
+
+	// The second open did use the cache: a wrong entry changes the digest.
+	for _, e := range cached {
+		bogus := "sha256:" + strings.Repeat("0", 64) + " 123"
+		if err := os.WriteFile(filepath.Join(opts.DigestCacheDir, e.Name()), []byte(bogus), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Tag(pinned, ref)
+	third, err := Open(t.Context(), PrefixDaemon+ref, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustDigest(t, third) == mustDigest(t, first) {
+		t.Error("a corrupted cache did not change the digest: the cache is not read")
 	}
 }

@@ -31,22 +31,32 @@ const maxConfigSize = 8 << 20
 // (TestDockerDaemonDigestEqualsDockerPush). Gzip layers are sent as they are.
 //
 // Compressed layers go to unlinked temporary files: nothing is left on disk
-// when the process ends, however it ends.
-func dockerPushImage(ctx context.Context, tb *tarBlobs, entry tarball.Descriptor) (v1.Image, error) {
+// when the process ends, however it ends. cache remembers each layer's
+// gzip digest by its diffID, so an image released before is not compressed
+// again up front (its layers are compressed while uploading, if the
+// registry lacks them).
+func dockerPushImage(ctx context.Context, tb *tarBlobs, entry tarball.Descriptor, cache *digestCache) (v1.Image, error) {
 	cfg, err := readEntry(tb, entry.Config, maxConfigSize)
 	if err != nil {
 		return nil, fmt.Errorf("%s: config %s: %w", tb.path, entry.Config, err)
 	}
-	img := &archiveImage{config: cfg, layers: map[v1.Hash]*archiveLayer{}}
+	var cf v1.ConfigFile
+	if err := json.Unmarshal(cfg, &cf); err != nil {
+		return nil, fmt.Errorf("%s: config %s: %w", tb.path, entry.Config, err)
+	}
+	if n := len(cf.RootFS.DiffIDs); n != len(entry.Layers) {
+		return nil, fmt.Errorf("%s: config %s lists %d layers, manifest.json %d", tb.path, entry.Config, n, len(entry.Layers))
+	}
+	img := &archiveImage{config: cfg, layers: map[v1.Hash]partial.CompressedLayer{}}
 	m := v1.Manifest{SchemaVersion: 2, MediaType: types.DockerManifestSchema2,
 		Config: v1.Descriptor{MediaType: types.DockerConfigJSON, Size: int64(len(cfg)), Digest: sha256Hash(cfg)}}
 	m.Layers = make([]v1.Descriptor, len(entry.Layers))
-	layers := make([]*archiveLayer, len(entry.Layers))
+	layers := make([]compressedLayer, len(entry.Layers))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(hashJobs)
 	for i, name := range entry.Layers {
 		g.Go(func() error {
-			l, err := dockerPushLayer(gctx, tb, name)
+			l, err := dockerPushLayer(gctx, tb, name, cf.RootFS.DiffIDs[i], cache)
 			if err != nil {
 				return fmt.Errorf("%s: layer %s: %w", tb.path, name, err)
 			}
@@ -59,7 +69,7 @@ func dockerPushImage(ctx context.Context, tb *tarBlobs, entry tarball.Descriptor
 	}
 	for i, l := range layers {
 		m.Layers[i] = v1.Descriptor{MediaType: types.DockerLayer, Size: l.size, Digest: l.digest}
-		img.layers[l.digest] = l
+		img.layers[l.digest] = l.CompressedLayer
 	}
 	if img.raw, err = json.MarshalIndent(m, "", "   "); err != nil {
 		return nil, err
@@ -67,53 +77,102 @@ func dockerPushImage(ctx context.Context, tb *tarBlobs, entry tarball.Descriptor
 	return partial.CompressedToImage(img)
 }
 
+type compressedLayer struct {
+	partial.CompressedLayer
+	digest v1.Hash
+	size   int64
+}
+
 // dockerPushLayer returns the gzip form of one layer entry: the entry itself
-// when it is gzip already, else the entry compressed into an unlinked file.
-func dockerPushLayer(ctx context.Context, tb *tarBlobs, name string) (*archiveLayer, error) {
+// when it is gzip already; the entry compressed while it is read, when the
+// cache knows the digest that gives; else the entry compressed now into an
+// unlinked file, its content checked against the config's diffID.
+func dockerPushLayer(ctx context.Context, tb *tarBlobs, name string, diffID v1.Hash, cache *digestCache) (compressedLayer, error) {
 	gz, err := isGzipEntry(tb, name)
 	if err != nil {
-		return nil, err
+		return compressedLayer{}, err
 	}
 	if gz {
 		rc, err := tb.section(name)
 		if err != nil {
-			return nil, err
+			return compressedLayer{}, err
 		}
 		defer rc.Close()
 		h, n, err := v1.SHA256(ctxReader{ctx, rc})
 		if err != nil {
-			return nil, err
+			return compressedLayer{}, err
 		}
-		return &archiveLayer{tb: tb, name: name, digest: h, size: n}, nil
+		return compressedLayer{&archiveLayer{tb: tb, name: name, digest: h, size: n}, h, n}, nil
+	}
+	if h, n, ok := cache.gzipDigest(diffID); ok {
+		return compressedLayer{&gzipOnRead{tb: tb, name: name, digest: h, size: n}, h, n}, nil
 	}
 	rc, err := tb.section(name)
 	if err != nil {
-		return nil, err
+		return compressedLayer{}, err
 	}
 	defer rc.Close()
 	f, err := unlinkedTemp("berth-layer-*.gz")
 	if err != nil {
-		return nil, err
+		return compressedLayer{}, err
 	}
-	h := sha256.New()
+	h, raw := sha256.New(), sha256.New()
 	zw := gzip.NewWriter(io.MultiWriter(f, h))
-	if _, err := io.Copy(zw, ctxReader{ctx, rc}); err != nil {
+	if _, err := io.Copy(io.MultiWriter(zw, raw), ctxReader{ctx, rc}); err != nil {
 		f.Close()
-		return nil, err
+		return compressedLayer{}, err
+	}
+	if got := "sha256:" + hex.EncodeToString(raw.Sum(nil)); got != diffID.String() {
+		f.Close()
+		return compressedLayer{}, fmt.Errorf("content is %s, the config says %s", got, diffID)
 	}
 	if err := zw.Close(); err != nil {
 		f.Close()
-		return nil, err
+		return compressedLayer{}, err
 	}
 	size, err := f.Seek(0, io.SeekCurrent)
 	if err != nil {
 		f.Close()
-		return nil, err
+		return compressedLayer{}, err
 	}
+	digest := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}
+	cache.storeGzip(diffID, digest, size)
 	// The layer reads f as a one-entry tarBlobs; f closes when the image
 	// is garbage collected or the process exits.
 	spool := &tarBlobs{path: name + " (gzip)", entries: map[string]tarEntry{"": {offset: 0, size: size}}, spool: f}
-	return &archiveLayer{tb: spool, name: "", digest: v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}, size: size}, nil
+	return compressedLayer{&archiveLayer{tb: spool, name: "", digest: digest, size: size}, digest, size}, nil
+}
+
+// gzipOnRead is an uncompressed layer entry whose gzip form (digest known
+// from the cache) is produced while it is read; the registry checks the
+// digest of what arrives.
+type gzipOnRead struct {
+	tb     *tarBlobs
+	name   string
+	digest v1.Hash
+	size   int64
+}
+
+func (l *gzipOnRead) Digest() (v1.Hash, error)            { return l.digest, nil }
+func (l *gzipOnRead) Size() (int64, error)                { return l.size, nil }
+func (l *gzipOnRead) MediaType() (types.MediaType, error) { return types.DockerLayer, nil }
+
+func (l *gzipOnRead) Compressed() (io.ReadCloser, error) {
+	rc, err := l.tb.section(l.name)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		zw := gzip.NewWriter(pw)
+		_, err := io.Copy(zw, rc)
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+		rc.Close()
+		pw.CloseWithError(err)
+	}()
+	return pr, nil
 }
 
 // unlinkedTemp creates a temporary file and removes its name at once: the
