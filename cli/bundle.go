@@ -22,6 +22,7 @@ func bundleCommand() *ucli.Command {
 			bundleSaveCommand(),
 			bundlePushCommand(),
 			bundleListCommand(),
+			bundleExportCommand(),
 		},
 	}
 }

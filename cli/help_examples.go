@@ -94,6 +94,8 @@ berth bundle save ./hello -f prod.yaml --image busybox:1.37 -o hello.tar`,
 berth bundle push hello.tar --to oci://127.0.0.1:5000/apps --plain-http -o json`,
 		"bundle list": `berth bundle list hello.tar
 berth bundle list hello.tar -o json`,
+		"bundle export": `berth bundle export hello.tar hello:1.0 -o hello-image.tar   # then: docker load -i hello-image.tar
+berth bundle export hello.tar hello@sha256:… -o hello-image.tar --tag registry.local/hello:1.0`,
 		"copy": `berth copy oci://reg.example.com/apps/hello@sha256:… --to oci://mirror.example.com/apps
 berth copy oci://reg.example.com/apps/hello@sha256:… --to oci://mirror.example.com/apps --with-images`,
 

@@ -49,7 +49,9 @@ type Options struct {
 // State is what the steps have made so far.
 type State struct {
 	Work        string // scratch folder ($DEMO)
-	ImageTar    string // the docker save archive
+	ImageTar    string // the docker save archive (when no Docker daemon answers)
+	DaemonImage string // the tag built with docker build (when one does)
+	ImageSource string // what berth release --image reads: the tar or docker-daemon:TAG
 	ImageDigest string // its manifest digest, computed when it was written
 	Factory     string // host:port of the registry the release is pushed to
 	Site        string // host:port of the air-gapped site's registry

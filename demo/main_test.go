@@ -74,8 +74,34 @@ func TestDemoRunsEndToEnd(t *testing.T) {
 	}
 }
 
-// checkImage reopens the docker save tar independently.
-func checkImage(_ context.Context, s *State) error {
+var pushedDigest = regexp.MustCompile(`digest: (sha256:[0-9a-f]{64}) size: \d+`)
+
+// checkImage reopens the docker save tar independently; for an image built
+// with docker build, docker push (the oracle) must print the digest the demo
+// will pin.
+func checkImage(ctx context.Context, s *State) error {
+	if s.DaemonImage != "" {
+		if s.ImageSource != "docker-daemon:"+s.DaemonImage {
+			return fmt.Errorf("built %s with docker but releases %s", s.DaemonImage, s.ImageSource)
+		}
+		oracle := s.Factory + "/oracle/hello:1.0"
+		defer exec.Command("docker", "rmi", "-f", oracle).Run()
+		if out, err := exec.CommandContext(ctx, "docker", "tag", s.DaemonImage, oracle).CombinedOutput(); err != nil {
+			return fmt.Errorf("docker tag: %v: %s", err, out)
+		}
+		out, err := exec.CommandContext(ctx, "docker", "push", oracle).CombinedOutput()
+		m := pushedDigest.FindSubmatch(out)
+		if err != nil || m == nil {
+			return fmt.Errorf("docker push %s: %v: %s", oracle, err, out)
+		}
+		if string(m[1]) != s.ImageDigest {
+			return fmt.Errorf("docker push gives %s, demo will pin %s", m[1], s.ImageDigest)
+		}
+		return nil
+	}
+	if s.ImageSource != s.ImageTar {
+		return fmt.Errorf("generated %s but releases %s", s.ImageTar, s.ImageSource)
+	}
 	img, err := tarball.ImageFromPath(s.ImageTar, nil)
 	if err != nil {
 		return err

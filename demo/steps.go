@@ -11,6 +11,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/berth-dev/berth/oci/image"
 )
 
 type step struct {
@@ -32,9 +34,32 @@ func (d *demo) steps() []step {
 // demoLayerBytes sizes each of the app image's two layers.
 const demoLayerBytes = 2 << 20
 
+// buildImage builds the app image with `docker build` when a Docker daemon
+// answers (berth release then reads it from the daemon), else generates the
+// tar `docker save` would write; it says which.
 func (d *demo) buildImage(ctx context.Context) error {
+	version, why := dockerServer(ctx)
+	if why == nil {
+		d.say("Build the app image with docker build (Docker Engine %s answers; FROM scratch, no network)", version)
+		tag, err := d.dockerBuildApp(ctx, demoLayerBytes)
+		if err != nil {
+			return err
+		}
+		if d.ImageDigest, err = daemonDigest(ctx, tag); err != nil {
+			return err
+		}
+		d.DaemonImage = tag
+		d.ImageSource = image.PrefixDaemon + tag
+		d.note("berth release reads %s straight from the daemon: no docker save, docker load or docker push.", tag)
+		d.note("It will pin %s, the digest docker push would print for this image.", d.ImageDigest)
+		d.note("The chart is %s, made with `berth create` and trimmed; its image.digest value pins the image.", d.opts.Chart)
+		_, _, err = d.berth(ctx, nil, "lint", d.opts.Chart)
+		return err
+	}
 	d.say("Build the app image into a tar, as `docker save -o hello.tar hello:1.0` would (generated, no network)")
+	d.note("Using the generated tar, not docker build: %v.", why)
 	d.ImageTar = filepath.Join(d.work, "hello.tar")
+	d.ImageSource = d.ImageTar
 	dig, err := writeAppImage(d.ImageTar, demoLayerBytes)
 	if err != nil {
 		return err
@@ -51,7 +76,7 @@ var pinnedChart = regexp.MustCompile(`Chart: (oci://\S+@sha256:[0-9a-f]{64})`)
 func (d *demo) release(ctx context.Context) error {
 	d.say("Release: push the image by digest, then the chart with its values pinned to that digest")
 	d.note("This one command replaces docker load, docker tag, docker push, editing values.yaml, helm package and helm push.")
-	out, _, err := d.berth(ctx, nil, "release", d.opts.Chart, "--image", "hello="+d.ImageTar,
+	out, _, err := d.berth(ctx, nil, "release", d.opts.Chart, "--image", "hello="+d.ImageSource,
 		"--to", "oci://"+d.Factory+"/demo", "--plain-http")
 	if err != nil {
 		return err

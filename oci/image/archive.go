@@ -3,6 +3,7 @@ package image
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,13 +16,14 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// openArchiveIndexed reads a `docker save` archive in place, like
-// go-containerregistry's tarball package and with the same manifest bytes,
-// but hashes each gzip layer at most once per archive file (the digest cache
-// is keyed by the file's identity, size and mtime). It returns nil, nil when
-// the archive needs the general reader: uncompressed layers (Docker's own
-// archives, which must be gzipped to push) or foreign layers.
-func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCache) (Artifact, error) {
+// openArchiveIndexed reads a `docker save` archive in place. Archives whose
+// layers are all gzip (written by go-containerregistry and similar tools)
+// keep go-containerregistry's tarball manifest bytes, and each layer is
+// hashed at most once per archive file (the digest cache is keyed by the
+// file's identity, size and mtime). Docker's own archives hold uncompressed
+// layers: they become the image `docker push` would upload (dockerPushImage).
+// It returns nil, nil for foreign layers, which need the general reader.
+func openArchiveIndexed(ctx context.Context, path string, entry tarball.Descriptor, cache *digestCache) (Artifact, error) {
 	if len(entry.LayerSources) > 0 {
 		return nil, nil
 	}
@@ -29,12 +31,20 @@ func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCach
 	if err != nil {
 		return nil, err
 	}
+	for _, name := range entry.Layers {
+		if gz, err := isGzipEntry(tb, name); err != nil || !gz {
+			if err != nil {
+				return nil, fmt.Errorf("%s: layer %s: %w", path, name, err)
+			}
+			return dockerPushImage(ctx, tb, entry, cache)
+		}
+	}
 	cfg, err := tb.file(entry.Config)
 	if err != nil {
 		return nil, fmt.Errorf("%s: config %s: %w", path, entry.Config, err)
 	}
 	cfgHash, _, _ := v1.SHA256(bytes.NewReader(cfg))
-	img := &archiveImage{config: cfg, layers: map[v1.Hash]*archiveLayer{}}
+	img := &archiveImage{config: cfg, layers: map[v1.Hash]partial.CompressedLayer{}}
 	m := v1.Manifest{SchemaVersion: 2, MediaType: types.DockerManifestSchema2,
 		Config: v1.Descriptor{MediaType: types.DockerConfigJSON, Size: int64(len(cfg)), Digest: cfgHash}}
 	m.Layers = make([]v1.Descriptor, len(entry.Layers))
@@ -44,10 +54,6 @@ func openArchiveIndexed(path string, entry tarball.Descriptor, cache *digestCach
 	g.SetLimit(hashJobs)
 	var mu sync.Mutex
 	for i, name := range entry.Layers {
-		gz, err := isGzipEntry(tb, name)
-		if err != nil || !gz {
-			return nil, err
-		}
 		g.Go(func() error {
 			h, err := cache.digest(path, tb, name)
 			if err != nil {
@@ -85,7 +91,7 @@ const hashJobs = 4
 
 type archiveImage struct {
 	raw, config []byte
-	layers      map[v1.Hash]*archiveLayer
+	layers      map[v1.Hash]partial.CompressedLayer
 }
 
 func (i *archiveImage) MediaType() (types.MediaType, error) { return types.DockerManifestSchema2, nil }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -64,7 +65,9 @@ func (c *digestCache) key(path string, e tarEntry) (string, bool) {
 }
 
 // store writes through a temporary file, so a reader never sees half a digest.
-func (c *digestCache) store(key string, h v1.Hash) {
+func (c *digestCache) store(key string, h v1.Hash) { c.storeValue(key, h.String()) }
+
+func (c *digestCache) storeValue(key, value string) {
 	if os.MkdirAll(c.dir, 0o755) != nil {
 		return
 	}
@@ -72,8 +75,47 @@ func (c *digestCache) store(key string, h v1.Hash) {
 	if err != nil {
 		return
 	}
-	_, werr := tmp.WriteString(h.String())
+	_, werr := tmp.WriteString(value)
 	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(c.dir, key)) != nil {
 		os.Remove(tmp.Name())
+	}
+}
+
+// gzipKey names the cached gzip form of the uncompressed layer diffID, as
+// compressed by this Go version at the default level (the key includes the
+// Go version: another compress/flate may write other bytes).
+func (c *digestCache) gzipKey(diffID v1.Hash) (string, bool) {
+	if c == nil || c.dir == "" {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte("gzip-default|" + runtime.Version() + "|" + diffID.String()))
+	return hex.EncodeToString(sum[:]), true
+}
+
+// gzipDigest returns the cached digest and size of diffID's gzip form.
+func (c *digestCache) gzipDigest(diffID v1.Hash) (v1.Hash, int64, bool) {
+	key, ok := c.gzipKey(diffID)
+	if !ok {
+		return v1.Hash{}, 0, false
+	}
+	b, err := os.ReadFile(filepath.Join(c.dir, key))
+	if err != nil {
+		return v1.Hash{}, 0, false
+	}
+	var digest string
+	var size int64
+	if _, err := fmt.Sscanf(string(b), "%s %d", &digest, &size); err != nil || size <= 0 {
+		return v1.Hash{}, 0, false
+	}
+	h, err := v1.NewHash(digest)
+	if err != nil {
+		return v1.Hash{}, 0, false
+	}
+	return h, size, true
+}
+
+func (c *digestCache) storeGzip(diffID, digest v1.Hash, size int64) {
+	if key, ok := c.gzipKey(diffID); ok {
+		c.storeValue(key, fmt.Sprintf("%s %d", digest, size))
 	}
 }

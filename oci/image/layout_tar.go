@@ -17,6 +17,9 @@ import (
 type tarBlobs struct {
 	path    string
 	entries map[string]tarEntry
+	// spool, when set, is an already unlinked file (a daemon export) read
+	// in place instead of reopening path.
+	spool *os.File
 }
 
 type tarEntry struct{ offset, size int64 }
@@ -27,6 +30,14 @@ func openTarBlobs(path string) (*tarBlobs, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return indexTar(f, path)
+}
+
+// indexTar records where each regular entry of the tar in f starts.
+func indexTar(f *os.File, path string) (*tarBlobs, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	t := &tarBlobs{path: path, entries: map[string]tarEntry{}}
 	tr := tar.NewReader(f)
 	for {
@@ -55,6 +66,9 @@ func (t *tarBlobs) section(name string) (io.ReadCloser, error) {
 	e, ok := t.entries[name]
 	if !ok {
 		return nil, fmt.Errorf("%s: no entry %s: %w", t.path, name, ErrNotFound)
+	}
+	if t.spool != nil {
+		return io.NopCloser(io.NewSectionReader(t.spool, e.offset, e.size)), nil
 	}
 	f, err := os.Open(t.path)
 	if err != nil {

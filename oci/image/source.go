@@ -60,7 +60,7 @@ func open(ctx context.Context, source string, opts Options) (Artifact, error) {
 		if err != nil {
 			return nil, err
 		}
-		return openArchive(path, sel, opts)
+		return openArchive(ctx, path, sel, opts)
 	case strings.HasPrefix(source, PrefixLayout):
 		path, sel, err := splitPath(strings.TrimPrefix(source, PrefixLayout))
 		if err != nil {
@@ -69,7 +69,7 @@ func open(ctx context.Context, source string, opts Options) (Artifact, error) {
 		return openLayoutPath(path, sel)
 	}
 	if path, sel, err := splitPath(source); err == nil {
-		return openPath(path, sel, opts)
+		return openPath(ctx, path, sel, opts)
 	}
 	if looksLikePath(source) {
 		return nil, fmt.Errorf("no such file or folder")
@@ -99,7 +99,7 @@ func looksLikePath(s string) bool {
 }
 
 // openPath opens an archive or layout on disk, whichever it is.
-func openPath(path, selector string, opts Options) (Artifact, error) {
+func openPath(ctx context.Context, path, selector string, opts Options) (Artifact, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func openPath(path, selector string, opts Options) (Artifact, error) {
 		return nil, err
 	}
 	if kind == kindDockerArchive {
-		return openArchive(path, selector, opts)
+		return openArchive(ctx, path, selector, opts)
 	}
 	return openLayoutPath(path, selector)
 }

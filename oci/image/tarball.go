@@ -3,6 +3,7 @@ package image
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +67,7 @@ func sniffTar(path string) (tarKind, error) {
 
 // openArchive opens one image of a `docker save` archive: the one tagged
 // selector, or the only one.
-func openArchive(path, selector string, opts Options) (Artifact, error) {
+func openArchive(ctx context.Context, path, selector string, opts Options) (Artifact, error) {
 	opener := func() (io.ReadCloser, error) { return os.Open(path) }
 	m, err := tarball.LoadManifest(opener)
 	if err != nil {
@@ -86,7 +87,7 @@ func openArchive(path, selector string, opts Options) (Artifact, error) {
 		return nil, fmt.Errorf("%s holds %d images; pick one with %s:REPO:TAG (%s)", path, len(m), path, archiveTags(m))
 	}
 	if d, ok := pick(m, tag); ok {
-		a, err := openArchiveIndexed(path, d, &digestCache{dir: opts.DigestCacheDir})
+		a, err := openArchiveIndexed(ctx, path, d, &digestCache{dir: opts.DigestCacheDir})
 		if a != nil || err != nil {
 			return a, err
 		}
