@@ -3,7 +3,6 @@ package chartfmt
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -46,22 +45,46 @@ func (r *Rendered) TemplateOutput(o TemplateOutputOptions) (string, error) {
 	return showOnly(b.String(), o.ShowOnly)
 }
 
-var sourceLine = regexp.MustCompile("# Source: [^/]+/(.+)")
+// sourcePath is what Helm's `# Source: [^/]+/(.+)` captures in doc: after
+// the first "# Source: " that has a '/' (after at least one other byte)
+// followed by a non-empty rest of line, that rest of line.
+func sourcePath(doc string) (string, bool) {
+	const marker = "# Source: "
+	for i := 0; ; {
+		at := strings.Index(doc[i:], marker)
+		if at < 0 {
+			return "", false
+		}
+		from := i + at + len(marker)
+		i = i + at + 1
+		slash := strings.IndexByte(doc[from:], '/')
+		if slash <= 0 {
+			continue
+		}
+		rest := doc[from+slash+1:]
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			rest = rest[:nl]
+		}
+		if rest != "" {
+			return rest, true
+		}
+	}
+}
 
 // showOnly re-splits the stream and keeps the documents whose source path
 // (without the chart name) matches a pattern, pattern by pattern.
 func showOnly(stream string, patterns []string) (string, error) {
-	docs := splitManifests(stream)
+	docs := SplitManifests(stream)
 	var b strings.Builder
 	for _, f := range patterns {
 		f = filepath.ToSlash(f)
 		found := false
 		for _, d := range docs {
-			sm := sourceLine.FindStringSubmatch(d)
-			if len(sm) == 0 {
+			src, ok := sourcePath(d)
+			if !ok {
 				continue
 			}
-			if ok, _ := filepath.Match(f, sm[1]); !ok {
+			if ok, _ := filepath.Match(f, src); !ok {
 				continue
 			}
 			fmt.Fprintf(&b, "---\n%s\n", d)

@@ -3,7 +3,6 @@ package chartfmt
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -51,20 +50,6 @@ func KindLess(a, b string) bool {
 	return ra < rb
 }
 
-var docSeparator = regexp.MustCompile(`(?:^|\s*\n)---\s*`)
-
-// splitManifests splits a rendered file into trimmed, non-empty documents.
-func splitManifests(s string) []string {
-	var docs []string
-	for _, d := range docSeparator.Split(strings.TrimSpace(s), -1) {
-		if d == "" {
-			continue
-		}
-		docs = append(docs, strings.TrimSpace(d))
-	}
-	return docs
-}
-
 // SimpleHead is the part of a document sorting needs. The name matters:
 // it appears in YAML decoding errors, which match Helm's.
 type SimpleHead struct {
@@ -95,7 +80,7 @@ func sortRendered(files map[string]string, warn func(string, ...any)) ([]Manifes
 		if strings.HasPrefix(path.Base(name), "_") || strings.TrimSpace(content) == "" {
 			continue
 		}
-		for _, d := range splitManifests(content) {
+		for _, d := range SplitManifests(content) {
 			docs = append(docs, doc{source: name, text: d})
 		}
 	}
