@@ -29,7 +29,7 @@ func (e *engine) tplFunc(t *template.Template) func(string, any) (string, error)
 		if err != nil {
 			return "", fmt.Errorf("cannot parse template %q: %w", text, err)
 		}
-		var buf strings.Builder
+		buf := ctxWriter{ctx: e.ctx}
 		if err := nt.Execute(&buf, data); err != nil {
 			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
 		}
@@ -65,7 +65,7 @@ func (e *engine) tplClone(parent *template.Template, text string, data any) (str
 	if err != nil {
 		return "", fmt.Errorf("cannot parse template %q: %w", text, err)
 	}
-	var buf strings.Builder
+	buf := ctxWriter{ctx: e.ctx}
 	if err := t.Execute(&buf, data); err != nil {
 		return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
 	}
