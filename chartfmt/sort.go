@@ -5,8 +5,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Manifest splitting and install-order sorting, as Helm v3.22.0's
@@ -86,7 +84,7 @@ func sortRendered(files map[string]string, warn func(string, ...any)) ([]Manifes
 	}
 	// Decoding heads is pure and the costly part: do it concurrently.
 	parallelFor(len(docs), func(i int) {
-		docs[i].err = yaml.Unmarshal([]byte(docs[i].text), &docs[i].head)
+		docs[i].err = decodeHead(docs[i].text, &docs[i].head)
 	})
 	var manifests []Manifest
 	var hooks []*Hook
