@@ -15,12 +15,19 @@ import (
 // out as deep copies (templates may `set` into them), and toYaml remembers
 // the YAML of each JSON encoding (the JSON→YAML conversion is its costly
 // half; the JSON step still runs, so a value mutated in between is seen).
-// The memory is bounded by memoBudget bytes of remembered input.
+// Parsed values are remembered for the memoParsed most recent inputs only
+// (charts repeat a call close by: istio parses each CRD twice in a row), so
+// the copies kept add little to peak memory; toYaml results are bounded by
+// memoBudget bytes of JSON.
 
-const memoBudget = 32 << 20
+const (
+	memoParsed = 16
+	memoBudget = 8 << 20
+)
 
 type memo struct {
 	parsed map[memoKey]parsedResult
+	order  []memoKey         // insertion order of parsed, oldest first
 	yamlOf map[string]string // JSON encoding → toYaml output
 	used   int
 }
@@ -58,10 +65,12 @@ func (m *memo) parse(fn, in string, f func() any) any {
 		return deepCopy(r.v)
 	}
 	v := f()
-	if m.used+len(in) <= memoBudget {
-		m.used += len(in)
-		m.parsed[k] = parsedResult{v: deepCopy(v)}
+	if len(m.order) == memoParsed {
+		delete(m.parsed, m.order[0])
+		m.order = append(m.order[:0], m.order[1:]...)
 	}
+	m.order = append(m.order, k)
+	m.parsed[k] = parsedResult{v: deepCopy(v)}
 	return v
 }
 
