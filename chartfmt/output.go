@@ -1,6 +1,7 @@
 package chartfmt
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -19,30 +20,51 @@ type TemplateOutputOptions struct {
 // install order, trimmed as a whole, then hooks), or with ShowOnly the
 // matching documents in the order of the patterns.
 func (r *Rendered) TemplateOutput(o TemplateOutputOptions) (string, error) {
-	var b strings.Builder
+	// One buffer of the exact size: the output of big charts is megabytes,
+	// and peak memory must stay at or below helm's.
+	const head = "---\n# Source: "
+	size := 1
 	if o.IncludeCRDs {
 		for _, c := range r.CRDs {
-			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", c.Source, c.Content)
+			size += len(head) + len(c.Source) + len(c.Content) + 2
 		}
 	}
 	for _, m := range r.Manifests {
-		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", m.Source, m.Content)
+		size += len(head) + len(m.Source) + len(m.Content) + 2
 	}
-	out := strings.TrimSpace(b.String()) + "\n"
-	b.Reset()
-	b.WriteString(out)
-	if !o.NoHooks {
-		for _, h := range r.Hooks {
-			if o.SkipTests && h.IsTest() {
-				continue
-			}
-			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Source, h.Content)
+	hooks := r.Hooks
+	if o.NoHooks {
+		hooks = nil
+	}
+	for _, h := range hooks {
+		size += len(head) + len(h.Source) + len(h.Content) + 2
+	}
+	buf := make([]byte, 0, size)
+	doc := func(src string, content []byte, text string) {
+		buf = append(append(append(buf, head...), src...), '\n')
+		buf = append(append(append(buf, content...), text...), '\n')
+	}
+	if o.IncludeCRDs {
+		for _, c := range r.CRDs {
+			doc(c.Source, c.Content, "")
 		}
 	}
-	if len(o.ShowOnly) == 0 {
-		return b.String(), nil
+	for _, m := range r.Manifests {
+		doc(m.Source, nil, m.Content)
 	}
-	return showOnly(b.String(), o.ShowOnly)
+	// helm trims CRDs and manifests as a whole, then adds the hooks.
+	trimmed := bytes.TrimSpace(buf)
+	buf = append(buf[:copy(buf, trimmed)], '\n')
+	for _, h := range hooks {
+		if o.SkipTests && h.IsTest() {
+			continue
+		}
+		doc(h.Source, nil, h.Content)
+	}
+	if len(o.ShowOnly) == 0 {
+		return string(buf), nil
+	}
+	return showOnly(string(buf), o.ShowOnly)
 }
 
 // sourcePath is what Helm's `# Source: [^/]+/(.+)` captures in doc: after
