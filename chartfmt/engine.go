@@ -65,6 +65,8 @@ func newEngine(ctx context.Context, lookup Lookuper) *engine {
 func (e *engine) parse(tpls map[string]renderable) (root *template.Template, keys []string, err error) {
 	root = template.New("gotpl").Option(e.missingKey())
 	e.funcs = baseFuncMap()
+	newMemo().bind(e.funcs)
+	bindCtxFuncs(e.ctx, e.funcs)
 	e.bind(root, e.funcs)
 	keys = sortTemplateKeys(tpls)
 	bindCertFuncs(e.funcs, newRSAKeyPool(func() string { return e.current }))
@@ -128,7 +130,7 @@ func (e *engine) execute(root *template.Template, keys []string, tpls map[string
 		}
 	}()
 	out = make(map[string]string, len(keys))
-	var buf strings.Builder
+	buf := ctxWriter{ctx: e.ctx}
 	for _, name := range keys {
 		if strings.HasPrefix(path.Base(name), "_") {
 			continue
@@ -141,6 +143,9 @@ func (e *engine) execute(root *template.Template, keys []string, tpls map[string
 		r.vals["Template"] = Values{"Name": name, "BasePath": r.basePath}
 		buf.Reset()
 		if err := root.ExecuteTemplate(&buf, name, r.vals); err != nil {
+			if cerr := e.ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
 			return nil, execError(name, err)
 		}
 		out[name] = strings.ReplaceAll(buf.String(), noValue, "")
@@ -190,7 +195,7 @@ func (e *engine) includeFunc(t *template.Template) func(string, any) (string, er
 			return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
 		}
 		e.included[name]++
-		var buf strings.Builder
+		buf := ctxWriter{ctx: e.ctx}
 		err := t.ExecuteTemplate(&buf, name, data)
 		e.included[name]--
 		return buf.String(), err

@@ -2,6 +2,7 @@ package chartfmt
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"text/template"
 	"text/template/parse"
@@ -29,9 +30,9 @@ func (e *engine) tplFunc(t *template.Template) func(string, any) (string, error)
 		if err != nil {
 			return "", fmt.Errorf("cannot parse template %q: %w", text, err)
 		}
-		var buf strings.Builder
+		buf := ctxWriter{ctx: e.ctx}
 		if err := nt.Execute(&buf, data); err != nil {
-			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+			return "", &tplExecError{text: text, err: err}
 		}
 		return strings.ReplaceAll(buf.String(), noValue, ""), nil
 	}
@@ -65,9 +66,9 @@ func (e *engine) tplClone(parent *template.Template, text string, data any) (str
 	if err != nil {
 		return "", fmt.Errorf("cannot parse template %q: %w", text, err)
 	}
-	var buf strings.Builder
+	buf := ctxWriter{ctx: e.ctx}
 	if err := t.Execute(&buf, data); err != nil {
-		return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+		return "", &tplExecError{text: text, err: err}
 	}
 	return strings.ReplaceAll(buf.String(), noValue, ""), nil
 }
@@ -82,3 +83,19 @@ var builtinFuncNames = func() map[string]any {
 	}
 	return m
 }()
+
+// tplExecError is "error during tpl function execution for <text>: <err>",
+// formatted only when printed. In nested tpl/include recursion every level
+// wraps the one below; formatting each level eagerly kept every level's
+// full message alive at once (quadratic memory, above Helm's, whose error
+// wrapping is lazy too).
+type tplExecError struct {
+	text string
+	err  error
+}
+
+func (e *tplExecError) Error() string {
+	return "error during tpl function execution for " + strconv.Quote(e.text) + ": " + e.err.Error()
+}
+
+func (e *tplExecError) Unwrap() error { return e.err }

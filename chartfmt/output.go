@@ -1,9 +1,9 @@
 package chartfmt
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -20,48 +20,93 @@ type TemplateOutputOptions struct {
 // install order, trimmed as a whole, then hooks), or with ShowOnly the
 // matching documents in the order of the patterns.
 func (r *Rendered) TemplateOutput(o TemplateOutputOptions) (string, error) {
-	var b strings.Builder
+	// One buffer of the exact size: the output of big charts is megabytes,
+	// and peak memory must stay at or below helm's.
+	const head = "---\n# Source: "
+	size := 1
 	if o.IncludeCRDs {
 		for _, c := range r.CRDs {
-			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", c.Source, c.Content)
+			size += len(head) + len(c.Source) + len(c.Content) + 2
 		}
 	}
 	for _, m := range r.Manifests {
-		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", m.Source, m.Content)
+		size += len(head) + len(m.Source) + len(m.Content) + 2
 	}
-	out := strings.TrimSpace(b.String()) + "\n"
-	b.Reset()
-	b.WriteString(out)
-	if !o.NoHooks {
-		for _, h := range r.Hooks {
-			if o.SkipTests && h.IsTest() {
-				continue
-			}
-			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Source, h.Content)
+	hooks := r.Hooks
+	if o.NoHooks {
+		hooks = nil
+	}
+	for _, h := range hooks {
+		size += len(head) + len(h.Source) + len(h.Content) + 2
+	}
+	buf := make([]byte, 0, size)
+	doc := func(src string, content []byte, text string) {
+		buf = append(append(append(buf, head...), src...), '\n')
+		buf = append(append(append(buf, content...), text...), '\n')
+	}
+	if o.IncludeCRDs {
+		for _, c := range r.CRDs {
+			doc(c.Source, c.Content, "")
 		}
 	}
-	if len(o.ShowOnly) == 0 {
-		return b.String(), nil
+	for _, m := range r.Manifests {
+		doc(m.Source, nil, m.Content)
 	}
-	return showOnly(b.String(), o.ShowOnly)
+	// helm trims CRDs and manifests as a whole, then adds the hooks.
+	trimmed := bytes.TrimSpace(buf)
+	buf = append(buf[:copy(buf, trimmed)], '\n')
+	for _, h := range hooks {
+		if o.SkipTests && h.IsTest() {
+			continue
+		}
+		doc(h.Source, nil, h.Content)
+	}
+	if len(o.ShowOnly) == 0 {
+		return string(buf), nil
+	}
+	return showOnly(string(buf), o.ShowOnly)
 }
 
-var sourceLine = regexp.MustCompile("# Source: [^/]+/(.+)")
+// sourcePath is what Helm's `# Source: [^/]+/(.+)` captures in doc: after
+// the first "# Source: " that has a '/' (after at least one other byte)
+// followed by a non-empty rest of line, that rest of line.
+func sourcePath(doc string) (string, bool) {
+	const marker = "# Source: "
+	for i := 0; ; {
+		at := strings.Index(doc[i:], marker)
+		if at < 0 {
+			return "", false
+		}
+		from := i + at + len(marker)
+		i = i + at + 1
+		slash := strings.IndexByte(doc[from:], '/')
+		if slash <= 0 {
+			continue
+		}
+		rest := doc[from+slash+1:]
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			rest = rest[:nl]
+		}
+		if rest != "" {
+			return rest, true
+		}
+	}
+}
 
 // showOnly re-splits the stream and keeps the documents whose source path
 // (without the chart name) matches a pattern, pattern by pattern.
 func showOnly(stream string, patterns []string) (string, error) {
-	docs := splitManifests(stream)
+	docs := SplitManifests(stream)
 	var b strings.Builder
 	for _, f := range patterns {
 		f = filepath.ToSlash(f)
 		found := false
 		for _, d := range docs {
-			sm := sourceLine.FindStringSubmatch(d)
-			if len(sm) == 0 {
+			src, ok := sourcePath(d)
+			if !ok {
 				continue
 			}
-			if ok, _ := filepath.Match(f, sm[1]); !ok {
+			if ok, _ := filepath.Match(f, src); !ok {
 				continue
 			}
 			fmt.Fprintf(&b, "---\n%s\n", d)

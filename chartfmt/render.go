@@ -119,22 +119,18 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 		"Values": vals,
 	}
 	collectTemplates(c, tpls, top)
-	// Schema validation and template parsing are independent: run them
-	// at once. Errors keep Helm's precedence (schema, kubeVersion, parse).
-	schemaErr := make(chan error, 1)
-	go func() {
-		if opts.SkipSchemaValidation {
-			schemaErr <- nil
-			return
+	// Schema validation, then parsing, one after the other: running them at
+	// once saved wall time but not CPU, and raised peak memory (both sets
+	// of garbage alive together). Errors keep Helm's precedence (schema,
+	// kubeVersion, parse).
+	if !opts.SkipSchemaValidation {
+		if err := ValidateValues(c, vals, opts.Warn); err != nil {
+			return nil, err
 		}
-		schemaErr <- ValidateValues(c, vals, opts.Warn)
-	}()
+	}
 	e := newEngine(ctx, opts.Lookup)
 	e.lint, e.strict, e.warn = opts.LintMode, opts.Strict, opts.Warn
 	root, keys, parseErr := e.parse(tpls)
-	if err := <-schemaErr; err != nil {
-		return nil, err
-	}
 	if c.Metadata.KubeVersion != "" && !versionInRange(c.Metadata.KubeVersion, caps.KubeVersion.String()) {
 		return nil, &RenderError{fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", c.Metadata.KubeVersion, caps.KubeVersion.String())}
 	}

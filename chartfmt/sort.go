@@ -3,11 +3,8 @@ package chartfmt
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Manifest splitting and install-order sorting, as Helm v3.22.0's
@@ -51,20 +48,6 @@ func KindLess(a, b string) bool {
 	return ra < rb
 }
 
-var docSeparator = regexp.MustCompile(`(?:^|\s*\n)---\s*`)
-
-// splitManifests splits a rendered file into trimmed, non-empty documents.
-func splitManifests(s string) []string {
-	var docs []string
-	for _, d := range docSeparator.Split(strings.TrimSpace(s), -1) {
-		if d == "" {
-			continue
-		}
-		docs = append(docs, strings.TrimSpace(d))
-	}
-	return docs
-}
-
 // SimpleHead is the part of a document sorting needs. The name matters:
 // it appears in YAML decoding errors, which match Helm's.
 type SimpleHead struct {
@@ -95,13 +78,13 @@ func sortRendered(files map[string]string, warn func(string, ...any)) ([]Manifes
 		if strings.HasPrefix(path.Base(name), "_") || strings.TrimSpace(content) == "" {
 			continue
 		}
-		for _, d := range splitManifests(content) {
+		for _, d := range SplitManifests(content) {
 			docs = append(docs, doc{source: name, text: d})
 		}
 	}
 	// Decoding heads is pure and the costly part: do it concurrently.
 	parallelFor(len(docs), func(i int) {
-		docs[i].err = yaml.Unmarshal([]byte(docs[i].text), &docs[i].head)
+		docs[i].err = decodeHead(docs[i].text, &docs[i].head)
 	})
 	var manifests []Manifest
 	var hooks []*Hook

@@ -1,8 +1,9 @@
 package deployer
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/berth-dev/berth/chartfmt"
 )
 
 // Manifest is one rendered, non-hook YAML document and the template it came
@@ -36,24 +37,20 @@ func joinManifests(ms []Manifest) string {
 	return b.String()
 }
 
-var (
-	docSep     = regexp.MustCompile(`(?m)^---\s*$`)
-	sourceLine = regexp.MustCompile(`(?m)^# Source: (.*)$`)
-)
+const sourcePrefix = "# Source: "
 
-// splitManifests splits a stored release manifest back into documents,
-// recovering each one's "# Source:" path.
+// splitManifests splits a stored release manifest (or a crds/ file) into
+// documents with chartfmt.SplitManifests, Helm's splitter, recovering each
+// one's "# Source:" path. Documents without an object (comment-only, such
+// as the "# https://…" head of many CRD files) are kept: they belong to
+// the release manifest Helm stores; Kube.Build skips them (hasObject).
 func splitManifests(s string) []Manifest {
 	var out []Manifest
-	for _, doc := range docSep.Split(s, -1) {
-		doc = strings.TrimSpace(doc)
-		if doc == "" {
-			continue
-		}
+	for _, doc := range chartfmt.SplitManifests(s) {
 		m := Manifest{Content: doc}
-		if loc := sourceLine.FindStringSubmatchIndex(doc); loc != nil && loc[0] == 0 {
-			m.Source = doc[loc[2]:loc[3]]
-			m.Content = strings.TrimSpace(doc[loc[1]:])
+		if rest, ok := strings.CutPrefix(doc, sourcePrefix); ok {
+			src, content, _ := strings.Cut(rest, "\n")
+			m.Source, m.Content = src, strings.TrimSpace(content)
 		}
 		if m.Content == "" {
 			continue
@@ -62,3 +59,8 @@ func splitManifests(s string) []Manifest {
 	}
 	return out
 }
+
+// hasObject reports whether m holds a Kubernetes object. Helm's client
+// skips documents that decode to null (blank, comment-only, "~") when it
+// builds objects, while `helm template` prints them.
+func hasObject(m Manifest) bool { return !chartfmt.IsEmptyDocument(m.Content) }

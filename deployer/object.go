@@ -47,6 +47,9 @@ func (k *Kube) resource(o *Object) dynamic.ResourceInterface {
 func (k *Kube) Build(ms []Manifest, namespace string) ([]*Object, error) {
 	out := make([]*Object, 0, len(ms))
 	for _, m := range ms {
+		if !hasObject(m) {
+			continue
+		}
 		o, err := k.buildOne(m, namespace)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,123 @@
+package chartfmt
+
+import (
+	"encoding/json"
+	"strings"
+	"text/template"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Charts call fromYaml/fromJson on the same big texts many times (istio's
+// base chart and CRD bundles parse embedded files once per template that
+// needs them), and toYaml on the same values in many files. These functions
+// are pure, so one render remembers their results: parsed values are handed
+// out as deep copies (templates may `set` into them), and toYaml remembers
+// the YAML of each JSON encoding (the JSON→YAML conversion is its costly
+// half; the JSON step still runs, so a value mutated in between is seen).
+// Parsed values are remembered for the memoParsed most recent inputs only
+// (charts repeat a call close by: istio parses each CRD twice in a row), so
+// the copies kept add little to peak memory; toYaml results are bounded by
+// memoBudget bytes of JSON.
+
+const (
+	memoParsed = 16
+	memoBudget = 8 << 20
+)
+
+type memo struct {
+	parsed map[memoKey]parsedResult
+	order  []memoKey         // insertion order of parsed, oldest first
+	yamlOf map[string]string // JSON encoding → toYaml output
+	used   int
+}
+
+type memoKey struct {
+	fn, in string
+}
+
+type parsedResult struct{ v any }
+
+func newMemo() *memo {
+	return &memo{parsed: map[memoKey]parsedResult{}, yamlOf: map[string]string{}}
+}
+
+// bind replaces the memoisable functions of funcs.
+func (m *memo) bind(funcs template.FuncMap) {
+	funcs["fromYaml"] = func(s string) map[string]any {
+		return m.parse("fromYaml", s, func() any { return fromYAML(s) }).(map[string]any)
+	}
+	funcs["fromYamlArray"] = func(s string) []any {
+		return m.parse("fromYamlArray", s, func() any { return fromYAMLArray(s) }).([]any)
+	}
+	funcs["fromJson"] = func(s string) map[string]any {
+		return m.parse("fromJson", s, func() any { return fromJSON(s) }).(map[string]any)
+	}
+	funcs["fromJsonArray"] = func(s string) []any {
+		return m.parse("fromJsonArray", s, func() any { return fromJSONArray(s) }).([]any)
+	}
+	funcs["toYaml"] = m.toYAML
+}
+
+func (m *memo) parse(fn, in string, f func() any) any {
+	k := memoKey{fn, in}
+	if r, ok := m.parsed[k]; ok {
+		return deepCopy(r.v)
+	}
+	v := f()
+	if len(m.order) == memoParsed {
+		delete(m.parsed, m.order[0])
+		m.order = append(m.order[:0], m.order[1:]...)
+	}
+	m.order = append(m.order, k)
+	m.parsed[k] = parsedResult{v: deepCopy(v)}
+	return v
+}
+
+// toYAML is toYAML with the JSON→YAML step remembered: sigs.k8s.io/yaml
+// marshals through encoding/json, so equal JSON gives equal YAML.
+func (m *memo) toYAML(v any) string {
+	js, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	if out, ok := m.yamlOf[string(js)]; ok {
+		return out
+	}
+	y, err := yaml.JSONToYAML(js)
+	if err != nil {
+		return ""
+	}
+	out := strings.TrimSuffix(string(y), "\n")
+	if m.used+len(js) <= memoBudget {
+		m.used += len(js)
+		m.yamlOf[string(js)] = out
+	}
+	return out
+}
+
+// deepCopy copies the maps and slices of a parsed value; scalars are
+// immutable and shared.
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if t == nil {
+			return t
+		}
+		c := make(map[string]any, len(t))
+		for k, e := range t {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		if t == nil {
+			return t
+		}
+		c := make([]any, len(t))
+		for i, e := range t {
+			c[i] = deepCopy(e)
+		}
+		return c
+	}
+	return v
+}
