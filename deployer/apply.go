@@ -63,7 +63,7 @@ func (k *Kube) Apply(ctx context.Context, original, target []*Object, opts Apply
 	for _, o := range original {
 		orig[o.Key()] = o
 	}
-	if err := k.checkAdoption(target, live, orig, opts); err != nil {
+	if err := checkAdoption(target, live, orig, opts); err != nil {
 		return cs, err
 	}
 	for _, group := range kindGroups(target) {
@@ -77,7 +77,9 @@ func (k *Kube) Apply(ctx context.Context, original, target []*Object, opts Apply
 	return cs, k.prune(ctx, original, target, opts, cs)
 }
 
-func (k *Kube) checkAdoption(target []*Object, live map[string]*unstructured.Unstructured, orig map[string]*Object, opts ApplyOptions) error {
+// checkAdoption refuses, before anything is written, to take over live
+// objects another owner has, unless TakeOwnership is set.
+func checkAdoption(target []*Object, live map[string]*unstructured.Unstructured, orig map[string]*Object, opts ApplyOptions) error {
 	if opts.TakeOwnership {
 		return nil
 	}

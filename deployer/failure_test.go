@@ -62,8 +62,8 @@ func TestAtomicInstallUninstalls(t *testing.T) {
 	ctx := context.Background()
 	d := newDeployer(t, env)
 	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "b", Namespace: env.Namespace}, Source: source(t, d, "demo"),
-		Values: map[string]any{"nodeSelector": map[string]any{"no-such-label": "x"}},
-		Wait:   WaitOptions{Timeout: 4 * time.Second}, Failure: FailureOptions{Atomic: true}})
+		Values:  map[string]any{"nodeSelector": map[string]any{"no-such-label": "x"}},
+		Options: Options{Wait: WaitOptions{Timeout: 4 * time.Second}, Failure: FailureOptions{Atomic: true}}})
 	if err == nil || !strings.Contains(err.Error(), "has been uninstalled due to atomic being set") {
 		t.Fatalf("error = %v", err)
 	}
@@ -98,7 +98,7 @@ func TestWaitForCustomResourceReady(t *testing.T) {
 	}()
 	start := time.Now()
 	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "cr", Namespace: env.Namespace}, Source: source(t, d, "widget"),
-		Wait: WaitOptions{Wait: true, Timeout: time.Minute}})
+		Options: Options{Wait: WaitOptions{Wait: true, Timeout: time.Minute}}})
 	if err != nil {
 		t.Fatal(err)
 	}
