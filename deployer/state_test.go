@@ -1,0 +1,476 @@
+package deployer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/berth-dev/berth/chartfmt"
+)
+
+// State-machine tests on the in-memory store and cluster (memory_test.go):
+// they run in milliseconds; the control-plane tests are the proof that
+// *Store and *Kube behave the same way.
+
+var memTarget = Target{Name: "r", Namespace: "ns"}
+
+// memSource renders ConfigMap <name>-config (data.message = .message,
+// default "hello") and Deployment <name>, never ready with .unready (as a
+// Deployment whose pods cannot be scheduled); .extra adds ConfigMap
+// <name>-extra, .hook adds a Job hook <name>-hook for that event.
+func memSource() Source {
+	return Source{
+		Chart: &Chart{Metadata: &chartfmt.Metadata{Name: "mem", Version: "1.0.0"}},
+		Render: func(_ context.Context, req RenderRequest) (*Rendered, error) {
+			msg := "hello"
+			if m, ok := req.Values["message"].(string); ok {
+				msg = m
+			}
+			doc := func(kind, apiVersion, name, body string) Manifest {
+				return Manifest{Source: "mem/templates/" + strings.ToLower(kind) + ".yaml",
+					Content: fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n%s", apiVersion, kind, name, body)}
+			}
+			r := &Rendered{Manifests: []Manifest{
+				doc("ConfigMap", "v1", req.Name+"-config", fmt.Sprintf("data:\n  message: %q\n", msg)),
+				doc("Deployment", "apps/v1", req.Name, "spec:\n  replicas: 1\n"),
+			}}
+			if req.Values["unready"] == true {
+				r.Manifests[1].Content = strings.Replace(r.Manifests[1].Content, "metadata:\n", "metadata:\n  annotations:\n    mem/unready: \"true\"\n", 1)
+			}
+			if req.Values["extra"] == true {
+				r.Manifests = append(r.Manifests, doc("ConfigMap", "v1", req.Name+"-extra", ""))
+			}
+			if ev, ok := req.Values["hook"].(string); ok {
+				r.Hooks = append(r.Hooks, &Hook{Name: req.Name + "-hook", Kind: "Job", Path: "mem/templates/hook.yaml",
+					Manifest: doc("Job", "batch/v1", req.Name+"-hook", "").Content, Events: []string{ev}})
+			}
+			return r, nil
+		},
+	}
+}
+
+func newMem() (*Deployer, *memStore, *memCluster) {
+	s, c := newMemStore(), newMemCluster()
+	return NewWith(s, c), s, c
+}
+
+func memInstall(t *testing.T, d *Deployer, values map[string]any) *Release {
+	t.Helper()
+	res, err := d.Install(context.Background(), InstallOptions{Target: memTarget, Source: memSource(), Values: values})
+	if err != nil {
+		t.Fatalf("install: %v", err)
+	}
+	return res.Release
+}
+
+func memUpgradeOpts(values map[string]any) UpgradeOptions {
+	return UpgradeOptions{Target: memTarget, Source: memSource(), Values: values}
+}
+
+func memUpgrade(t *testing.T, d *Deployer, values map[string]any) *Result {
+	t.Helper()
+	res, err := d.Upgrade(context.Background(), memUpgradeOpts(values))
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	return res
+}
+
+func memHistory(t *testing.T, d *Deployer, want ...Status) []*Release {
+	t.Helper()
+	h, err := d.History(context.Background(), memTarget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := statuses(h); !reflect.DeepEqual(got, want) {
+		t.Fatalf("history = %v, want %v", got, want)
+	}
+	return h
+}
+
+func memMessage(t *testing.T, c *memCluster) string {
+	t.Helper()
+	cm := c.get("", "ConfigMap", memTarget.Namespace, memTarget.Name+"-config")
+	if cm == nil {
+		t.Fatal("ConfigMap r-config missing")
+	}
+	return cm.Object["data"].(map[string]any)["message"].(string)
+}
+
+func TestStateLifecycle(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	res := memUpgrade(t, d, map[string]any{"message": "two"})
+	if res.Changes.Count(ActionConfigured) != 1 || res.Changes.Count(ActionUnchanged) != 1 {
+		t.Errorf("upgrade changes:\n%s", res.Changes)
+	}
+	if _, err := d.Rollback(ctx, RollbackOptions{Target: memTarget}); err != nil {
+		t.Fatal(err)
+	}
+	h := memHistory(t, d, StatusSuperseded, StatusSuperseded, StatusDeployed)
+	if h[2].Info.Description != "Rollback to 1" || memMessage(t, c) != "hello" {
+		t.Errorf("rollback: %q, message %q", h[2].Info.Description, memMessage(t, c))
+	}
+	if _, err := d.Uninstall(ctx, UninstallOptions{Target: memTarget, KeepHistory: true}); err != nil {
+		t.Fatal(err)
+	}
+	memHistory(t, d, StatusSuperseded, StatusSuperseded, StatusUninstalled)
+	if c.get("", "ConfigMap", "ns", "r-config") != nil {
+		t.Error("objects left after uninstall")
+	}
+	if _, err := d.Uninstall(ctx, UninstallOptions{Target: memTarget}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.History(ctx, memTarget); !errors.Is(err, ErrReleaseNotFound) {
+		t.Errorf("history after purge: %v", err)
+	}
+}
+
+func TestStateAtomicUpgradeRollsBack(t *testing.T) {
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	opts := memUpgradeOpts(map[string]any{"message": "broken", "unready": true})
+	opts.Failure.Atomic = true
+	_, err := d.Upgrade(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "release r failed, and has been rolled back due to atomic being set") || !errors.Is(err, ErrWaitTimeout) {
+		t.Fatalf("error = %v", err)
+	}
+	h := memHistory(t, d, StatusSuperseded, StatusFailed, StatusDeployed)
+	if h[2].Info.Description != "Rollback to 1" || !strings.HasPrefix(h[1].Info.Description, `Upgrade "r" failed: `) {
+		t.Errorf("descriptions %q, %q", h[1].Info.Description, h[2].Info.Description)
+	}
+	if memMessage(t, c) != "hello" {
+		t.Errorf("message = %q after the rollback", memMessage(t, c))
+	}
+}
+
+func TestStateAtomicUpgradeWithoutGoodRevision(t *testing.T) {
+	ctx := context.Background()
+	d, s, c := newMem()
+	rel := memInstall(t, d, nil)
+	rel.Info.Status = StatusFailed
+	if err := s.Update(ctx, rel); err != nil {
+		t.Fatal(err)
+	}
+	c.unready["r"] = true
+	opts := memUpgradeOpts(nil)
+	opts.Failure.Atomic = true
+	_, err := d.Upgrade(ctx, opts)
+	if err == nil || !strings.Contains(err.Error(), "upgrade r failed and there is no revision to roll back to") {
+		t.Fatalf("error = %v", err)
+	}
+	memHistory(t, d, StatusFailed, StatusFailed)
+}
+
+func TestStateAtomicInstallUninstalls(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	c.unready["r"] = true
+	_, err := d.Install(ctx, InstallOptions{Target: memTarget, Source: memSource(), Options: Options{Failure: FailureOptions{Atomic: true}}})
+	if err == nil || !strings.Contains(err.Error(), "release r failed, and has been uninstalled due to atomic being set") {
+		t.Fatalf("error = %v", err)
+	}
+	if _, err := d.History(ctx, memTarget); !errors.Is(err, ErrReleaseNotFound) {
+		t.Errorf("history: %v", err)
+	}
+	if len(c.objects) != 0 {
+		t.Errorf("objects left: %v", c.objects)
+	}
+}
+
+// A failing pre-upgrade hook fails the upgrade before anything is applied.
+func TestStateFailedHook(t *testing.T) {
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	c.failHooks["r-hook"] = true
+	_, err := d.Upgrade(context.Background(), memUpgradeOpts(map[string]any{"message": "x", "hook": PreUpgrade}))
+	if err == nil || !strings.Contains(err.Error(), "pre-upgrade hook r-hook failed") {
+		t.Fatalf("error = %v", err)
+	}
+	h := memHistory(t, d, StatusDeployed, StatusFailed)
+	if h[1].Hooks[0].LastRun.Phase != HookPhaseFailed || memMessage(t, c) != "hello" {
+		t.Errorf("hook %+v, message %q", h[1].Hooks[0].LastRun, memMessage(t, c))
+	}
+	// NoHooks runs none.
+	c.hookRuns = nil
+	opts := memUpgradeOpts(map[string]any{"hook": PreUpgrade})
+	opts.NoHooks = true
+	if _, err := d.Upgrade(context.Background(), opts); err != nil || len(c.hookRuns) != 0 {
+		t.Errorf("upgrade with NoHooks: %v, hooks run %v", err, c.hookRuns)
+	}
+}
+
+func TestStateCleanupOnFail(t *testing.T) {
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	c.unready["r"] = true
+	opts := memUpgradeOpts(map[string]any{"extra": true})
+	opts.Wait.Wait = true
+	opts.Failure.CleanupOnFail = true
+	res, err := d.Upgrade(context.Background(), opts)
+	if !errors.Is(err, ErrWaitTimeout) || res.Changes.Count(ActionCreated) != 1 {
+		t.Fatalf("error = %v, changes:\n%v", err, res)
+	}
+	if c.get("", "ConfigMap", "ns", "r-extra") != nil {
+		t.Error("object created by the failed upgrade still exists")
+	}
+	memHistory(t, d, StatusDeployed, StatusFailed)
+}
+
+// install --replace over a failed install supersedes it.
+func TestStateReplaceSupersedesFailed(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	c.unready["r"] = true
+	in := InstallOptions{Target: memTarget, Source: memSource(), Options: Options{Wait: WaitOptions{Wait: true}}}
+	if _, err := d.Install(ctx, in); !errors.Is(err, ErrWaitTimeout) {
+		t.Fatalf("error = %v", err)
+	}
+	delete(c.unready, "r")
+	if _, err := d.Install(ctx, in); err == nil || !strings.Contains(err.Error(), "cannot re-use a name that is still in use") {
+		t.Fatalf("second install: %v", err)
+	}
+	in.Replace = true
+	if _, err := d.Install(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	memHistory(t, d, StatusSuperseded, StatusDeployed)
+}
+
+func stuckRevision(t *testing.T, s *memStore, rel *Release, started time.Time) {
+	t.Helper()
+	stuck := *rel
+	stuck.Info = &Info{FirstDeployed: rel.Info.FirstDeployed, LastDeployed: Time{started}, Status: StatusPendingUpgrade, Description: "Preparing upgrade"}
+	stuck.Version = rel.Version + 1
+	if err := s.Create(context.Background(), &stuck); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStatePendingTakeOver(t *testing.T) {
+	ctx := context.Background()
+	d, s, _ := newMem()
+	stuckRevision(t, s, memInstall(t, d, nil), time.Now().Add(-time.Hour))
+	opts := memUpgradeOpts(map[string]any{"message": "x"})
+	if _, err := d.Upgrade(ctx, opts); !errors.Is(err, ErrPending) || !strings.Contains(err.Error(), "berth recover r -n ns") {
+		t.Fatalf("upgrade of a pending release: %v", err)
+	}
+	opts.TakeOverAfter = 2 * time.Hour
+	if _, err := d.Upgrade(ctx, opts); !errors.Is(err, ErrPending) {
+		t.Fatalf("take-over of a recently active release: %v", err)
+	}
+	opts.TakeOverAfter = 30 * time.Minute
+	opts.DryRun = DryRunServer
+	if _, err := d.Upgrade(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	memHistory(t, d, StatusDeployed, StatusPendingUpgrade) // a dry run writes nothing
+	opts.DryRun = DryRunNone
+	if _, err := d.Upgrade(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	h := memHistory(t, d, StatusSuperseded, StatusFailed, StatusDeployed)
+	if !strings.Contains(h[1].Info.Description, "taken over by an upgrade after 30m0s without activity") {
+		t.Errorf("description = %q", h[1].Info.Description)
+	}
+}
+
+func TestStateRecover(t *testing.T) {
+	ctx := context.Background()
+	d, s, _ := newMem()
+	stuckRevision(t, s, memInstall(t, d, nil), time.Now())
+	if _, err := d.Recover(ctx, memTarget); err != nil {
+		t.Fatal(err)
+	}
+	memUpgrade(t, d, map[string]any{"message": "after"})
+	memHistory(t, d, StatusSuperseded, StatusFailed, StatusDeployed)
+	if _, err := d.Recover(ctx, memTarget); err == nil || !strings.Contains(err.Error(), "not pending") {
+		t.Errorf("recover of a deployed release: %v", err)
+	}
+}
+
+func TestStateMaxHistory(t *testing.T) {
+	d, _, _ := newMem()
+	memInstall(t, d, nil)
+	for i := range 5 {
+		opts := memUpgradeOpts(map[string]any{"message": strings.Repeat("y", i+1)})
+		opts.Record.MaxHistory = 3
+		if _, err := d.Upgrade(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := memHistory(t, d, StatusSuperseded, StatusSuperseded, StatusDeployed)
+	if h[0].Version != 4 || h[2].Version != 6 {
+		t.Errorf("kept revisions %d..%d, want 4..6", h[0].Version, h[2].Version)
+	}
+}
+
+// An operation that loses the lock deletes no history: pruning waits for
+// the lock.
+func TestStateHistoryPrunedOnlyUnderLock(t *testing.T) {
+	ctx := context.Background()
+	d, s, _ := newMem()
+	memInstall(t, d, nil)
+	memUpgrade(t, d, map[string]any{"message": "2"})
+	memUpgrade(t, d, map[string]any{"message": "3"})
+	var once sync.Once
+	s.afterHistory = func(string, string) {
+		once.Do(func() { // another operation creates revision 4 first
+			r, err := s.Get(ctx, "ns", "r", 3)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			r.Version, r.Info.Status = 4, StatusPendingUpgrade
+			if err := s.Create(ctx, r); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	opts := memUpgradeOpts(map[string]any{"message": "4"})
+	opts.Record.MaxHistory = 2
+	if _, err := d.Upgrade(ctx, opts); !errors.Is(err, ErrLocked) {
+		t.Fatalf("error = %v", err)
+	}
+	s.afterHistory = nil
+	memHistory(t, d, StatusSuperseded, StatusSuperseded, StatusDeployed, StatusPendingUpgrade)
+}
+
+// Ten upgrades that all read the same history: exactly one wins, the
+// others fail on the lock, exactly one revision is deployed.
+func TestStateConcurrentUpgrades(t *testing.T) {
+	ctx := context.Background()
+	d, s, _ := newMem()
+	memInstall(t, d, nil)
+	const n = 10
+	var read sync.WaitGroup
+	read.Add(n)
+	s.afterHistory = func(string, string) { read.Done(); read.Wait() }
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = d.Upgrade(ctx, memUpgradeOpts(map[string]any{"message": strings.Repeat("x", i+1)}))
+		}()
+	}
+	wg.Wait()
+	s.afterHistory = nil
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, ErrLocked):
+			t.Errorf("upgrade %d: %v", i, err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d upgrades won revision 2", won)
+	}
+	memHistory(t, d, StatusSuperseded, StatusDeployed)
+}
+
+// An uninstall that finds the next revision created after its read backs
+// off and gives the release back.
+func TestStateUninstallBacksOffFromNewRevision(t *testing.T) {
+	ctx := context.Background()
+	d, s, c := newMem()
+	memInstall(t, d, nil)
+	var once sync.Once
+	s.afterHistory = func(string, string) {
+		once.Do(func() {
+			r, _ := s.Get(ctx, "ns", "r", 1)
+			r.Version, r.Info.Status = 2, StatusPendingUpgrade
+			if err := s.Create(ctx, r); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	if _, err := d.Uninstall(ctx, UninstallOptions{Target: memTarget}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("error = %v", err)
+	}
+	s.afterHistory = nil
+	memHistory(t, d, StatusDeployed, StatusPendingUpgrade)
+	if c.get("", "ConfigMap", "ns", "r-config") == nil {
+		t.Error("uninstall deleted objects without the lock")
+	}
+}
+
+// An upgrade that finds the release being uninstalled after its read
+// backs off and removes the revision it created.
+func TestStateUpgradeBacksOffFromUninstall(t *testing.T) {
+	ctx := context.Background()
+	d, s, _ := newMem()
+	memInstall(t, d, nil)
+	var once sync.Once
+	s.afterHistory = func(string, string) {
+		once.Do(func() {
+			r, _ := s.Get(ctx, "ns", "r", 1)
+			r.Info.Status = StatusUninstalling
+			if err := s.Update(ctx, r); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	if _, err := d.Upgrade(ctx, memUpgradeOpts(map[string]any{"message": "x"})); !errors.Is(err, ErrLocked) {
+		t.Fatalf("error = %v", err)
+	}
+	s.afterHistory = nil
+	memHistory(t, d, StatusUninstalling)
+}
+
+// diff is the upgrade's plan with a dry-run apply: nothing is written.
+func TestStateDiffWritesNothing(t *testing.T) {
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	diffs, err := d.DiffUpgrade(context.Background(), memUpgradeOpts(map[string]any{"message": "two", "extra": true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Action{}
+	for _, df := range diffs {
+		got[df.Kind+"/"+df.Name] = df.Action
+	}
+	want := map[string]Action{"ConfigMap/r-config": ActionConfigured, "ConfigMap/r-extra": ActionCreated}
+	if !reflect.DeepEqual(got, want) || !strings.Contains(diffs[0].Diff+diffs[1].Diff, `+  message: two`) {
+		t.Errorf("diffs = %+v", diffs)
+	}
+	memHistory(t, d, StatusDeployed)
+	if memMessage(t, c) != "hello" || c.get("", "ConfigMap", "ns", "r-extra") != nil {
+		t.Error("diff changed the cluster")
+	}
+}
+
+// Ownership: an install refuses objects another release owns, before
+// anything is written.
+func TestStateOwnershipRefusedBeforeWriting(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	other := InstallOptions{Target: Target{Name: "r", Namespace: "other"}, Source: memSource()}
+	if _, err := d.Install(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	// A release in ns whose objects are namespaced does not collide; one
+	// that names the same object does.
+	if _, err := d.Install(ctx, InstallOptions{Target: memTarget, Source: memSource()}); err != nil {
+		t.Fatal(err)
+	}
+	n := len(c.objects)
+	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "s", Namespace: "other"}, Source: Source{
+		Chart: memSource().Chart,
+		Render: func(context.Context, RenderRequest) (*Rendered, error) {
+			return &Rendered{Manifests: []Manifest{{Source: "x", Content: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s-new\n"},
+				{Source: "y", Content: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r-config\n"}}}, nil
+		}}})
+	if err == nil || !strings.Contains(err.Error(), "cannot be imported into the current release") || len(c.objects) != n {
+		t.Fatalf("error = %v, %d objects (was %d)", err, len(c.objects), n)
+	}
+}
