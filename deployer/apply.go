@@ -19,6 +19,11 @@ type ApplyOptions struct {
 	Verb string
 	// TakeOwnership adopts existing objects whatever their ownership.
 	TakeOwnership bool
+	// OriginalFailed says original comes from a revision that never
+	// succeeded (failed, pending): naming an object grants no ownership
+	// then, so its objects are adopted only under the ownership rules and
+	// pruned only when they are this release's.
+	OriginalFailed bool
 	// DryRun sends every write as a server-side dry run.
 	DryRun bool
 	// ServerSide applies with server-side apply (field manager "helm")
@@ -85,7 +90,7 @@ func checkAdoption(target []*Object, live map[string]*unstructured.Unstructured,
 	}
 	for _, o := range target {
 		cur := live[o.Key()]
-		if cur == nil || orig[o.Key()] != nil {
+		if cur == nil || (orig[o.Key()] != nil && !opts.OriginalFailed) {
 			continue
 		}
 		if err := checkOwnership(cur, opts.Release, opts.Namespace); err != nil {
@@ -127,7 +132,8 @@ func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstruct
 }
 
 // prune deletes objects of original that target no longer has, in
-// uninstall order, unless the live object asks to be kept.
+// uninstall order, unless the live object asks to be kept or is not this
+// release's to delete (see spares).
 func (k *Kube) prune(ctx context.Context, original, target []*Object, opts ApplyOptions, cs *ChangeSet) error {
 	keep := map[string]bool{}
 	for _, o := range target {
@@ -148,7 +154,7 @@ func (k *Kube) prune(ctx context.Context, original, target []*Object, opts Apply
 		if err != nil {
 			return fmt.Errorf("get %s: %w", o, err)
 		}
-		if keeps(live) {
+		if spares(live, opts) {
 			cs.add(o, ActionSkipped)
 			continue
 		}

@@ -259,7 +259,7 @@ func (d *Deployer) dryRun(ctx context.Context, p *plan, mode DryRun, observe fun
 	}
 	cs, err := d.Cluster.Apply(ctx, p.original, target, ApplyOptions{
 		Release: p.rel.Name, Namespace: p.rel.Namespace, Verb: p.apply.Verb, TakeOwnership: p.apply.TakeOwnership,
-		DryRun: true, Observe: observe,
+		OriginalFailed: p.apply.OriginalFailed, DryRun: true, Observe: observe,
 	})
 	res.Changes = cs
 	return res, err

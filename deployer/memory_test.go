@@ -234,7 +234,7 @@ func (c *memCluster) Apply(_ context.Context, original, target []*Object, opts A
 		if keep[o.Key()] || live == nil {
 			continue
 		}
-		if keeps(live) {
+		if spares(live, opts) {
 			cs.add(o, ActionSkipped)
 			continue
 		}

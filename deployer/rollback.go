@@ -64,6 +64,7 @@ func (d *Deployer) planRollback(ctx context.Context, opts RollbackOptions) (*pla
 		record:  recordPolicy{done: desc, maxHistory: opts.Record.MaxHistory},
 		failure: failurePolicy{cleanup: opts.Failure.CleanupOnFail},
 	}
+	p.apply.OriginalFailed = !succeeded(current)
 	p.pre, p.post = hookEvents(opts.NoHooks, PreRollback, PostRollback)
 	return p, nil
 }

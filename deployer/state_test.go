@@ -22,7 +22,9 @@ var memTarget = Target{Name: "r", Namespace: "ns"}
 // memSource renders ConfigMap <name>-config (data.message = .message,
 // default "hello") and Deployment <name>, never ready with .unready (as a
 // Deployment whose pods cannot be scheduled); .extra adds ConfigMap
-// <name>-extra, .hook adds a Job hook <name>-hook for that event.
+// <name>-extra, .hook adds a Job hook <name>-hook for that event,
+// .clusterRole adds ClusterRole <name>-cr and .sharedIn ConfigMap
+// <name>-shared in that namespace.
 func memSource() Source {
 	return Source{
 		Chart: &Chart{Metadata: &chartfmt.Metadata{Name: "mem", Version: "1.0.0"}},
@@ -44,6 +46,13 @@ func memSource() Source {
 			}
 			if req.Values["extra"] == true {
 				r.Manifests = append(r.Manifests, doc("ConfigMap", "v1", req.Name+"-extra", ""))
+			}
+			if req.Values["clusterRole"] == true {
+				r.Manifests = append(r.Manifests, doc("ClusterRole", "rbac.authorization.k8s.io/v1", req.Name+"-cr", "rules: []\n"))
+			}
+			if ns, ok := req.Values["sharedIn"].(string); ok {
+				r.Manifests = append(r.Manifests, doc("ConfigMap", "v1", req.Name+"-shared", ""))
+				r.Manifests[len(r.Manifests)-1].Content = strings.Replace(r.Manifests[len(r.Manifests)-1].Content, "metadata:\n", "metadata:\n  namespace: "+ns+"\n", 1)
 			}
 			if ev, ok := req.Values["hook"].(string); ok {
 				r.Hooks = append(r.Hooks, &Hook{Name: req.Name + "-hook", Kind: "Job", Path: "mem/templates/hook.yaml",
@@ -472,5 +481,53 @@ func TestStateOwnershipRefusedBeforeWriting(t *testing.T) {
 		}}})
 	if err == nil || !strings.Contains(err.Error(), "cannot be imported into the current release") || len(c.objects) != n {
 		t.Fatalf("error = %v, %d objects (was %d)", err, len(c.objects), n)
+	}
+}
+
+// A failed revision grants no ownership (issue 16 item 2): after an install
+// that failed on another release's objects, an upgrade must not take them
+// over, nor prune them, nor may uninstall delete them.
+func TestStateFailedRevisionGrantsNoOwnership(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	vals := map[string]any{"clusterRole": true, "sharedIn": "a"}
+	if _, err := d.Install(ctx, InstallOptions{Target: Target{Name: "own", Namespace: "a"}, Source: memSource(), Values: vals}); err != nil {
+		t.Fatal(err)
+	}
+	b := Target{Name: "own", Namespace: "b"}
+	owner := func(group, kind, ns, name string) string {
+		if u := c.get(group, kind, ns, name); u != nil {
+			return u.GetAnnotations()[releaseNSAnnotation]
+		}
+		return "(gone)"
+	}
+	if _, err := d.Install(ctx, InstallOptions{Target: b, Source: memSource(), Values: vals}); err == nil || !strings.Contains(err.Error(), "cannot be imported") {
+		t.Fatalf("install over another release's objects: %v", err)
+	}
+	mine := map[string]any{"message": "mine only"}
+	for _, v := range []map[string]any{vals, {"clusterRole": true}, {"sharedIn": "a"}, mine} {
+		_, err := d.Upgrade(ctx, UpgradeOptions{Target: b, Source: memSource(), Values: v})
+		if v["message"] == nil && (err == nil || !strings.Contains(err.Error(), "cannot be imported into the current release")) {
+			t.Fatalf("upgrade %v after the failed install: %v", v, err)
+		}
+		if v["message"] != nil && err != nil { // the chart dropped both: nothing to adopt, nothing of theirs pruned
+			t.Fatalf("upgrade without the shared objects: %v", err)
+		}
+		if owner("rbac.authorization.k8s.io", "ClusterRole", "", "own-cr") != "a" || owner("", "ConfigMap", "a", "own-shared") != "a" {
+			t.Fatalf("upgrade %v took the objects over", v)
+		}
+	}
+	if _, err := d.Uninstall(ctx, UninstallOptions{Target: b}); err != nil {
+		t.Fatal(err)
+	}
+	if c.get("rbac.authorization.k8s.io", "ClusterRole", "", "own-cr") == nil || c.get("", "ConfigMap", "a", "own-shared") == nil {
+		t.Fatal("uninstall in b deleted a's objects")
+	}
+	// --take-ownership is the explicit way to take them.
+	if _, err := d.Install(ctx, InstallOptions{Target: b, Source: memSource(), Values: vals, Options: Options{TakeOwnership: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if owner("rbac.authorization.k8s.io", "ClusterRole", "", "own-cr") != "b" {
+		t.Error("take-ownership did not adopt")
 	}
 }

@@ -96,6 +96,7 @@ func (d *Deployer) planUpgrade(ctx context.Context, opts UpgradeOptions) (*plan,
 		record:  recordPolicy{done: describe(opts.Record, "Upgrade complete"), maxHistory: opts.Record.MaxHistory},
 		failure: failurePolicy{cleanup: opts.Failure.CleanupOnFail},
 	}
+	p.apply.OriginalFailed = !succeeded(current)
 	p.pre, p.post = hookEvents(opts.NoHooks, PreUpgrade, PostUpgrade)
 	if opts.Failure.Atomic {
 		p.wait.Wait = true
