@@ -174,20 +174,26 @@ func (d *Deployer) succeed(ctx context.Context, p *plan) error {
 	if p.remove && !p.record.keepHistory {
 		return d.purge(ctx, p.history)
 	}
-	if err := d.supersede(ctx, p.history, p.rel.Version); err != nil {
-		return err
-	}
 	if p.remove {
+		if err := d.supersede(ctx, p.history, p.rel.Version); err != nil {
+			return err
+		}
 		p.rel.Info.Status = StatusUninstalled
 		p.rel.Info.Description = p.record.done
 		return d.Store.Update(context.WithoutCancel(ctx), p.rel)
 	}
-	if p.record.supersedeReplaced {
-		if err := d.supersedeReplaced(ctx, p.history); err != nil {
-			return err
-		}
+	// The new revision is recorded first: if that write loses (recover
+	// marked it failed meanwhile), the old one is still deployed.
+	if err := d.finish(ctx, p.rel, StatusDeployed, p.record.done); err != nil {
+		return err
 	}
-	return d.finish(ctx, p.rel, StatusDeployed, p.record.done)
+	if err := d.supersede(ctx, p.history, p.rel.Version); err != nil {
+		return err
+	}
+	if p.record.supersedeReplaced {
+		return d.supersedeReplaced(ctx, p.history)
+	}
+	return nil
 }
 
 // fail records the failure, then applies the failure policy. An uninstall
@@ -196,13 +202,18 @@ func (d *Deployer) fail(ctx context.Context, p *plan, cs *ChangeSet, target []*O
 	if p.remove {
 		return cause
 	}
-	if err := d.finish(ctx, p.rel, StatusFailed, failedDescription(p, cause)); err != nil {
-		return errors.Join(cause, err)
-	}
+	// The policy runs even when recording the failure loses a conflict
+	// (recover marked the revision failed first): the cluster still needs
+	// the cleanup and the undo.
+	ferr := d.finish(ctx, p.rel, StatusFailed, failedDescription(p, cause))
 	if p.failure.cleanup {
 		d.cleanupCreated(ctx, cs, target)
 	}
-	return d.undo(ctx, p, cause)
+	err := d.undo(ctx, p, cause)
+	if ferr != nil {
+		return errors.Join(err, fmt.Errorf("recording revision %d as failed: %w", p.rel.Version, ferr))
+	}
+	return err
 }
 
 // undo plans and executes the way back from a failed operation.

@@ -165,6 +165,8 @@ type memCluster struct {
 	unready   map[string]bool
 	failHooks map[string]bool
 	hookRuns  []string
+	// onWait, if set, runs at the start of each Wait (a concurrent actor).
+	onWait func()
 }
 
 func newMemCluster() *memCluster {
@@ -272,6 +274,9 @@ func (c *memCluster) Delete(_ context.Context, objs []*Object, opts DeleteOption
 }
 
 func (c *memCluster) Wait(_ context.Context, objs []*Object, _ bool, progress func([]PendingObject)) error {
+	if c.onWait != nil {
+		c.onWait()
+	}
 	c.mu.Lock()
 	var pending []PendingObject
 	for _, o := range objs {

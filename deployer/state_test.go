@@ -531,3 +531,47 @@ func TestStateFailedRevisionGrantsNoOwnership(t *testing.T) {
 		t.Error("take-ownership did not adopt")
 	}
 }
+
+// recover while an upgrade is still waiting (issue 14 item 10): the
+// upgrade's final write loses, and the release keeps a deployed revision.
+func TestStateRecoverDuringWaitKeepsDeployedRevision(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	c.onWait = func() {
+		c.onWait = nil
+		if _, err := d.Recover(ctx, memTarget); err != nil {
+			t.Error(err)
+		}
+	}
+	opts := memUpgradeOpts(map[string]any{"message": "two"})
+	opts.Wait.Wait = true
+	if _, err := d.Upgrade(ctx, opts); !errors.Is(err, ErrConflict) {
+		t.Fatalf("error = %v", err)
+	}
+	memHistory(t, d, StatusDeployed, StatusFailed)
+}
+
+// With --atomic, the rollback runs even when marking the revision failed
+// conflicts with recover, and the error says both.
+func TestStateAtomicRollsBackDespiteConflict(t *testing.T) {
+	ctx := context.Background()
+	d, _, c := newMem()
+	memInstall(t, d, nil)
+	c.onWait = func() {
+		c.onWait = nil
+		if _, err := d.Recover(ctx, memTarget); err != nil {
+			t.Error(err)
+		}
+	}
+	opts := memUpgradeOpts(map[string]any{"message": "broken", "unready": true})
+	opts.Failure.Atomic = true
+	_, err := d.Upgrade(ctx, opts)
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "has been rolled back due to atomic being set") {
+		t.Fatalf("error = %v", err)
+	}
+	memHistory(t, d, StatusSuperseded, StatusFailed, StatusDeployed)
+	if memMessage(t, c) != "hello" {
+		t.Errorf("message = %q after the rollback", memMessage(t, c))
+	}
+}
