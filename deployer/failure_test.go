@@ -249,3 +249,26 @@ func TestUpgradeTakesOverStalePendingRelease(t *testing.T) {
 		t.Errorf("description = %q", h[1].Info.Description)
 	}
 }
+
+// Ctrl-C during --wait is reported and recorded as an interruption, not as
+// a timeout (issue 14 item 11).
+func TestInterruptedWaitIsNotATimeout(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	d := newDeployer(t, env)
+	install(t, d, env, "i", "demo", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	d.Progress = func(e Event) {
+		if e.Phase == "wait" {
+			cancel()
+		}
+	}
+	opts := upgradeOpts(t, d, env, "i", "demo", map[string]any{"nodeSelector": map[string]any{"no-such-label": "x"}})
+	_, err := d.Upgrade(ctx, opts)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrWaitTimeout) || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("error = %v", err)
+	}
+	h := wantHistory(t, d, env, "i", StatusDeployed, StatusFailed)
+	if !strings.Contains(h[1].Info.Description, "interrupted") || strings.Contains(h[1].Info.Description, "timed out") {
+		t.Errorf("description = %q", h[1].Info.Description)
+	}
+}
