@@ -222,6 +222,8 @@ func (d *Deployer) undo(ctx context.Context, p *plan, cause error) error {
 	name, u := p.rel.Name, p.failure.undo
 	t := Target{Name: name, Namespace: p.rel.Namespace}
 	switch u.kind {
+	case undoNothing:
+		return fmt.Errorf("%s %s: %w", p.verb, name, cause)
 	case undoUninstall:
 		back, err := d.planUninstall(ctx, UninstallOptions{Target: t})
 		if err == nil {
