@@ -91,14 +91,19 @@ func (d *Deployer) lock(ctx context.Context, p *plan) error {
 	}
 	prev := p.history[len(p.history)-1]
 	now, err := d.Store.Get(ctx, prev.Namespace, prev.Name, prev.Version)
-	if err == nil && now.Info != nil && now.Info.Status == StatusUninstalling && prev.Info.Status != StatusUninstalling {
-		_ = d.Store.Delete(context.WithoutCancel(ctx), p.rel.Namespace, p.rel.Name, p.rel.Version)
-		return fmt.Errorf("release %q is being uninstalled: %w", p.rel.Name, ErrLocked)
+	switch {
+	case errors.Is(err, ErrReleaseNotFound): // pruned meanwhile
+		return nil
+	case err == nil && (now.Info == nil || now.Info.Status != StatusUninstalling || prev.Info.Status == StatusUninstalling):
+		return nil
+	case err == nil:
+		err = fmt.Errorf("release %q is being uninstalled: %w", p.rel.Name, ErrLocked)
 	}
-	if err != nil && !errors.Is(err, ErrReleaseNotFound) {
-		return err
+	// Back off: the revision this operation created was its lock.
+	if derr := d.Store.Delete(context.WithoutCancel(ctx), p.rel.Namespace, p.rel.Name, p.rel.Version); derr != nil {
+		return errors.Join(err, derr)
 	}
-	return nil
+	return err
 }
 
 func (d *Deployer) lockUninstall(ctx context.Context, p *plan) error {
