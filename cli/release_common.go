@@ -210,6 +210,33 @@ func waitFlags() []ucli.Flag {
 	}
 }
 
+// operationOptions maps the flags release commands share onto the options
+// every operation takes; a flag the command lacks reads as its zero value.
+func operationOptions(c *ucli.Context, dry deployer.DryRun) (deployer.Options, error) {
+	labels, err := labelsOf(c)
+	if err != nil {
+		return deployer.Options{}, err
+	}
+	method, err := applyMethod(c)
+	if err != nil {
+		return deployer.Options{}, err
+	}
+	return deployer.Options{
+		DryRun: dry, NoHooks: c.Bool(flagNoHooks), TakeOwnership: c.Bool(flagTakeOwnership), Method: method,
+		Wait:    waitOptions(c),
+		Failure: deployer.FailureOptions{Atomic: c.Bool(flagAtomic), CleanupOnFail: c.Bool(flagCleanupOnFail)},
+		Record:  deployer.RecordOptions{Description: c.String(flagDescription), Labels: labels, MaxHistory: historyMax(c)},
+	}, nil
+}
+
+// dryRunBool maps a boolean --dry-run (rollback, uninstall) onto mode.
+func dryRunBool(c *ucli.Context, mode deployer.DryRun) deployer.DryRun {
+	if c.Bool(flagDryRun) {
+		return mode
+	}
+	return deployer.DryRunNone
+}
+
 func waitOptions(c *ucli.Context) deployer.WaitOptions {
 	return deployer.WaitOptions{Wait: c.Bool(flagWait), WaitForJobs: c.Bool(flagWaitForJobs), Timeout: c.Duration(flagTimeout)}
 }

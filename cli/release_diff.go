@@ -49,7 +49,8 @@ func runDiffUpgrade(c *ucli.Context) error {
 	}
 	diffs, err := d.DiffUpgrade(c.Context, deployer.UpgradeOptions{
 		Target: deployer.Target{Name: args[0], Namespace: ns}, Source: src, Values: vals,
-		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOwnership: c.Bool(flagTakeOwnership),
+		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues),
+		Options: deployer.Options{TakeOwnership: c.Bool(flagTakeOwnership)},
 	})
 	if err != nil {
 		return err

@@ -100,21 +100,14 @@ func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (de
 	if err != nil {
 		return deployer.InstallOptions{}, err
 	}
-	labels, err := labelsOf(c)
-	if err != nil {
-		return deployer.InstallOptions{}, err
-	}
-	method, err := applyMethod(c)
+	opts, err := operationOptions(c, dry)
 	if err != nil {
 		return deployer.InstallOptions{}, err
 	}
 	return deployer.InstallOptions{
 		Target: t, Source: src, Values: vals,
-		CreateNamespace: c.Bool(flagCreateNamespace), TakeOwnership: c.Bool(flagTakeOwnership), Method: method,
-		SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace), DryRun: dry, NoHooks: c.Bool(flagNoHooks),
-		Wait:    waitOptions(c),
-		Failure: deployer.FailureOptions{Atomic: c.Bool(flagAtomic)},
-		Record:  deployer.RecordOptions{Description: c.String(flagDescription), Labels: labels, MaxHistory: historyMax(c)},
+		CreateNamespace: c.Bool(flagCreateNamespace), SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace),
+		Options: opts,
 	}, nil
 }
 

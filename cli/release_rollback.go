@@ -40,12 +40,11 @@ func runRollback(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.Rollback(c.Context, deployer.RollbackOptions{
-		Target: deployer.Target{Name: args[0], Namespace: ns}, Revision: rev, DryRun: c.Bool(flagDryRun), NoHooks: c.Bool(flagNoHooks),
-		Wait:    waitOptions(c),
-		Failure: deployer.FailureOptions{CleanupOnFail: c.Bool(flagCleanupOnFail)},
-		Record:  deployer.RecordOptions{Description: c.String(flagDescription), MaxHistory: historyMax(c)},
-	})
+	opts, err := operationOptions(c, dryRunBool(c, deployer.DryRunServer))
+	if err != nil {
+		return err
+	}
+	_, err = d.Rollback(c.Context, deployer.RollbackOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Revision: rev, Options: opts})
 	if err != nil {
 		return fmt.Errorf("rollback of %s failed: %w", args[0], err)
 	}

@@ -38,10 +38,13 @@ func runUninstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	opts, err := operationOptions(c, dryRunBool(c, deployer.DryRunClient))
+	if err != nil {
+		return err
+	}
 	for _, name := range args {
 		res, err := d.Uninstall(c.Context, deployer.UninstallOptions{
-			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory),
-			DryRun: c.Bool(flagDryRun), NoHooks: c.Bool(flagNoHooks), Wait: waitOptions(c), Description: c.String(flagDescription),
+			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory), Options: opts,
 		})
 		if err != nil {
 			return fmt.Errorf("uninstallation of %s failed: %w", name, err)

@@ -58,10 +58,8 @@ func runUpgrade(c *ucli.Context) error {
 	}
 	res, err := d.Upgrade(c.Context, deployer.UpgradeOptions{
 		Target: in.Target, Source: src, Values: in.Values,
-		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter), NoHooks: in.NoHooks,
-		Install: c.Bool(flagInstall), OnInstall: in, TakeOwnership: in.TakeOwnership, Method: in.Method, DryRun: in.DryRun,
-		Wait: in.Wait, Failure: deployer.FailureOptions{Atomic: in.Failure.Atomic, CleanupOnFail: c.Bool(flagCleanupOnFail)},
-		Record: in.Record,
+		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter),
+		Install: c.Bool(flagInstall), CreateNamespace: in.CreateNamespace, SkipCRDs: in.SkipCRDs, Options: in.Options,
 	})
 	if err != nil {
 		return fmt.Errorf("UPGRADE FAILED: %w", err)

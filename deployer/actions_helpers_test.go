@@ -36,7 +36,7 @@ func install(t *testing.T, d *Deployer, env *testcluster.Env, name, chart string
 	t.Helper()
 	res, err := d.Install(context.Background(), InstallOptions{
 		Target: Target{Name: name, Namespace: env.Namespace}, Source: source(t, d, chart), Values: values,
-		Wait: WaitOptions{Wait: true, Timeout: time.Minute}, Record: RecordOptions{MaxHistory: 10},
+		Options: Options{Wait: WaitOptions{Wait: true, Timeout: time.Minute}, Record: RecordOptions{MaxHistory: 10}},
 	})
 	if err != nil {
 		t.Fatalf("install %s: %v", name, err)
@@ -47,7 +47,7 @@ func install(t *testing.T, d *Deployer, env *testcluster.Env, name, chart string
 func upgradeOpts(t *testing.T, d *Deployer, env *testcluster.Env, name, chart string, values map[string]any) UpgradeOptions {
 	return UpgradeOptions{
 		Target: Target{Name: name, Namespace: env.Namespace}, Source: source(t, d, chart), Values: values,
-		Wait: WaitOptions{Wait: true, Timeout: time.Minute}, Record: RecordOptions{MaxHistory: 10},
+		Options: Options{Wait: WaitOptions{Wait: true, Timeout: time.Minute}, Record: RecordOptions{MaxHistory: 10}},
 	}
 }
 
@@ -63,7 +63,7 @@ func upgrade(t *testing.T, d *Deployer, env *testcluster.Env, name, chart string
 func rollback(t *testing.T, d *Deployer, env *testcluster.Env, name string, rev int) *Result {
 	t.Helper()
 	res, err := d.Rollback(context.Background(), RollbackOptions{Target: Target{Name: name, Namespace: env.Namespace}, Revision: rev,
-		Wait: WaitOptions{Wait: true, Timeout: time.Minute}})
+		Options: Options{Wait: WaitOptions{Wait: true, Timeout: time.Minute}}})
 	if err != nil {
 		t.Fatalf("rollback %s: %v", name, err)
 	}

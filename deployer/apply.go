@@ -19,6 +19,11 @@ type ApplyOptions struct {
 	Verb string
 	// TakeOwnership adopts existing objects whatever their ownership.
 	TakeOwnership bool
+	// OriginalFailed says original comes from a revision that never
+	// succeeded (failed, pending): naming an object grants no ownership
+	// then, so its objects are adopted only under the ownership rules and
+	// pruned only when they are this release's.
+	OriginalFailed bool
 	// DryRun sends every write as a server-side dry run.
 	DryRun bool
 	// ServerSide applies with server-side apply (field manager "helm")
@@ -63,7 +68,7 @@ func (k *Kube) Apply(ctx context.Context, original, target []*Object, opts Apply
 	for _, o := range original {
 		orig[o.Key()] = o
 	}
-	if err := k.checkAdoption(target, live, orig, opts); err != nil {
+	if err := checkAdoption(target, live, orig, opts); err != nil {
 		return cs, err
 	}
 	for _, group := range kindGroups(target) {
@@ -77,13 +82,15 @@ func (k *Kube) Apply(ctx context.Context, original, target []*Object, opts Apply
 	return cs, k.prune(ctx, original, target, opts, cs)
 }
 
-func (k *Kube) checkAdoption(target []*Object, live map[string]*unstructured.Unstructured, orig map[string]*Object, opts ApplyOptions) error {
+// checkAdoption refuses, before anything is written, to take over live
+// objects another owner has, unless TakeOwnership is set.
+func checkAdoption(target []*Object, live map[string]*unstructured.Unstructured, orig map[string]*Object, opts ApplyOptions) error {
 	if opts.TakeOwnership {
 		return nil
 	}
 	for _, o := range target {
 		cur := live[o.Key()]
-		if cur == nil || orig[o.Key()] != nil {
+		if cur == nil || (orig[o.Key()] != nil && !opts.OriginalFailed) {
 			continue
 		}
 		if err := checkOwnership(cur, opts.Release, opts.Namespace); err != nil {
@@ -125,7 +132,8 @@ func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstruct
 }
 
 // prune deletes objects of original that target no longer has, in
-// uninstall order, unless the live object asks to be kept.
+// uninstall order, unless the live object asks to be kept or is not this
+// release's to delete (see spares).
 func (k *Kube) prune(ctx context.Context, original, target []*Object, opts ApplyOptions, cs *ChangeSet) error {
 	keep := map[string]bool{}
 	for _, o := range target {
@@ -146,7 +154,7 @@ func (k *Kube) prune(ctx context.Context, original, target []*Object, opts Apply
 		if err != nil {
 			return fmt.Errorf("get %s: %w", o, err)
 		}
-		if keeps(live) {
+		if spares(live, opts) {
 			cs.add(o, ActionSkipped)
 			continue
 		}

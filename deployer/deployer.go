@@ -8,11 +8,16 @@ import (
 	"k8s.io/client-go/rest"
 )
 
-// Deployer runs release operations: it holds the cluster clients and the
-// release store. Operations are methods named after Helm's commands.
+// Deployer runs release operations: it holds the release store and the
+// cluster. Operations are methods named after Helm's commands; each plans
+// (plan.go) and then runs its plan (execute.go).
 type Deployer struct {
-	Kube  *Kube
-	Store *Store
+	// Kube is the real cluster (nil with other backends): its clients
+	// serve `lookup`, version queries and tests.
+	Kube *Kube
+	// Store keeps the revisions; Cluster applies, deletes and waits.
+	Store   ReleaseStore
+	Cluster Applier
 	// Progress receives events while operations run (nil: none). The
 	// library prints nothing itself.
 	Progress func(Event)
@@ -26,7 +31,12 @@ func New(cfg *rest.Config) (*Deployer, error) {
 	}
 	store := NewStore(k.Core.CoreV1())
 	store.meta = k.Metadata
-	return &Deployer{Kube: k, Store: store}, nil
+	return &Deployer{Kube: k, Store: store, Cluster: k}, nil
+}
+
+// NewWith runs operations on the given store and cluster.
+func NewWith(store ReleaseStore, cluster Applier) *Deployer {
+	return &Deployer{Store: store, Cluster: cluster}
 }
 
 // Event is one step of an operation, for progress display.

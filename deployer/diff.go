@@ -21,23 +21,28 @@ type ObjectDiff struct {
 }
 
 // DiffUpgrade shows what Upgrade would change, object by object, from
-// server-side dry runs against the live objects. Nothing is written.
+// server-side dry runs against the live objects: the upgrade's plan with a
+// dry-run apply. Nothing is written.
 func (d *Deployer) DiffUpgrade(ctx context.Context, opts UpgradeOptions) ([]ObjectDiff, error) {
-	opts.DryRun = DryRunServer
-	col := &diffCollector{}
-	opts.observe = col.observe
-	if _, err := d.Upgrade(ctx, opts); err != nil {
+	p, err := d.planUpgrade(ctx, opts)
+	if err != nil {
 		return nil, err
 	}
-	return col.result()
+	return d.diff(ctx, p)
 }
 
 // DiffRollback shows what Rollback would change.
 func (d *Deployer) DiffRollback(ctx context.Context, opts RollbackOptions) ([]ObjectDiff, error) {
-	opts.DryRun = true
+	p, err := d.planRollback(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return d.diff(ctx, p)
+}
+
+func (d *Deployer) diff(ctx context.Context, p *plan) ([]ObjectDiff, error) {
 	col := &diffCollector{}
-	opts.observe = col.observe
-	if _, err := d.Rollback(ctx, opts); err != nil {
+	if _, err := d.dryRun(ctx, p, DryRunServer, col.observe); err != nil {
 		return nil, err
 	}
 	return col.result()

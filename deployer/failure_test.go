@@ -62,8 +62,8 @@ func TestAtomicInstallUninstalls(t *testing.T) {
 	ctx := context.Background()
 	d := newDeployer(t, env)
 	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "b", Namespace: env.Namespace}, Source: source(t, d, "demo"),
-		Values: map[string]any{"nodeSelector": map[string]any{"no-such-label": "x"}},
-		Wait:   WaitOptions{Timeout: 4 * time.Second}, Failure: FailureOptions{Atomic: true}})
+		Values:  map[string]any{"nodeSelector": map[string]any{"no-such-label": "x"}},
+		Options: Options{Wait: WaitOptions{Timeout: 4 * time.Second}, Failure: FailureOptions{Atomic: true}}})
 	if err == nil || !strings.Contains(err.Error(), "has been uninstalled due to atomic being set") {
 		t.Fatalf("error = %v", err)
 	}
@@ -98,7 +98,7 @@ func TestWaitForCustomResourceReady(t *testing.T) {
 	}()
 	start := time.Now()
 	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "cr", Namespace: env.Namespace}, Source: source(t, d, "widget"),
-		Wait: WaitOptions{Wait: true, Timeout: time.Minute}})
+		Options: Options{Wait: WaitOptions{Wait: true, Timeout: time.Minute}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +246,29 @@ func TestUpgradeTakesOverStalePendingRelease(t *testing.T) {
 	}
 	h := wantHistory(t, d, env, "to", StatusSuperseded, StatusFailed, StatusDeployed)
 	if !strings.Contains(h[1].Info.Description, "taken over by an upgrade after 30m0s without activity") {
+		t.Errorf("description = %q", h[1].Info.Description)
+	}
+}
+
+// Ctrl-C during --wait is reported and recorded as an interruption, not as
+// a timeout (issue 14 item 11).
+func TestInterruptedWaitIsNotATimeout(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	d := newDeployer(t, env)
+	install(t, d, env, "i", "demo", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	d.Progress = func(e Event) {
+		if e.Phase == "wait" {
+			cancel()
+		}
+	}
+	opts := upgradeOpts(t, d, env, "i", "demo", map[string]any{"nodeSelector": map[string]any{"no-such-label": "x"}})
+	_, err := d.Upgrade(ctx, opts)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrWaitTimeout) || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("error = %v", err)
+	}
+	h := wantHistory(t, d, env, "i", StatusDeployed, StatusFailed)
+	if !strings.Contains(h[1].Info.Description, "interrupted") || strings.Contains(h[1].Info.Description, "timed out") {
 		t.Errorf("description = %q", h[1].Info.Description)
 	}
 }

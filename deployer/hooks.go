@@ -55,7 +55,7 @@ func (d *Deployer) runHooks(ctx context.Context, rel *Release, event string) err
 		o, err := d.runHook(ctx, rel, h, event)
 		if err != nil {
 			if slices.Contains(h.DeletePolicies, HookFailed) && o != nil {
-				_ = d.deleteHook(ctx, o)
+				_ = d.Cluster.DeleteHook(ctx, o)
 			}
 			return fmt.Errorf("%s hook %s failed: %w", event, h.Name, err)
 		}
@@ -63,7 +63,7 @@ func (d *Deployer) runHooks(ctx context.Context, rel *Release, event string) err
 	}
 	for i := len(done) - 1; i >= 0; i-- {
 		if slices.Contains(doneHooks[i].DeletePolicies, HookSucceeded) && done[i].GetKind() != "CustomResourceDefinition" {
-			if err := d.deleteHook(ctx, done[i]); err != nil {
+			if err := d.Cluster.DeleteHook(ctx, done[i]); err != nil {
 				return err
 			}
 		}
@@ -72,7 +72,7 @@ func (d *Deployer) runHooks(ctx context.Context, rel *Release, event string) err
 }
 
 func (d *Deployer) runHook(ctx context.Context, rel *Release, h *Hook, event string) (*Object, error) {
-	o, err := d.Kube.buildOne(Manifest{Source: h.Path, Content: h.Manifest}, rel.Namespace)
+	o, err := d.buildHook(rel, h)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (d *Deployer) runHook(ctx context.Context, rel *Release, h *Hook, event str
 		h.DeletePolicies = []string{HookBeforeCreation}
 	}
 	if slices.Contains(h.DeletePolicies, HookBeforeCreation) {
-		if err := d.deleteHook(ctx, o); err != nil {
+		if err := d.Cluster.DeleteHook(ctx, o); err != nil {
 			return nil, err
 		}
 	}
@@ -89,10 +89,7 @@ func (d *Deployer) runHook(ctx context.Context, rel *Release, h *Hook, event str
 	if err := d.Store.Update(ctx, rel); err != nil {
 		return nil, err
 	}
-	_, err = d.Kube.resource(o).Create(ctx, o.Unstructured, metav1.CreateOptions{FieldManager: fieldManager})
-	if err == nil {
-		err = d.Kube.watchHook(ctx, o)
-	}
+	err = d.Cluster.RunHook(ctx, o)
 	h.LastRun.CompletedAt = Now()
 	h.LastRun.Phase = HookPhaseSucceeded
 	if err != nil {
@@ -102,6 +99,32 @@ func (d *Deployer) runHook(ctx context.Context, rel *Release, h *Hook, event str
 		err = uerr
 	}
 	return o, err
+}
+
+func (d *Deployer) buildHook(rel *Release, h *Hook) (*Object, error) {
+	objs, err := d.Cluster.Build([]Manifest{{Source: h.Path, Content: h.Manifest}}, rel.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	return objs[0], nil
+}
+
+// validateHooks builds every hook so that a bad hook fails before writing.
+func (d *Deployer) validateHooks(rel *Release) error {
+	for _, h := range rel.Hooks {
+		if _, err := d.buildHook(rel, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunHook creates a hook object and waits until it is done.
+func (k *Kube) RunHook(ctx context.Context, o *Object) error {
+	if _, err := k.resource(o).Create(ctx, o.Unstructured, metav1.CreateOptions{FieldManager: fieldManager}); err != nil {
+		return err
+	}
+	return k.watchHook(ctx, o)
 }
 
 // watchHook waits until a Job completes or a Pod succeeds; other kinds are
@@ -146,14 +169,14 @@ func (k *Kube) watchHook(ctx context.Context, o *Object) error {
 	return nil
 }
 
-// deleteHook deletes a hook object and waits until it is gone, so that a
+// DeleteHook deletes a hook object and waits until it is gone, so that a
 // new one of the same name can be created.
-func (d *Deployer) deleteHook(ctx context.Context, o *Object) error {
-	if err := d.Kube.deleteOne(ctx, o, nil); err != nil {
+func (k *Kube) DeleteHook(ctx context.Context, o *Object) error {
+	if err := k.deleteOne(ctx, o, nil); err != nil {
 		return err
 	}
 	return wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		_, err := d.Kube.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
+		_, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
 		return apierrors.IsNotFound(err), nil
 	})
 }

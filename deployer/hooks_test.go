@@ -103,7 +103,7 @@ func TestNoHooks(t *testing.T) {
 	ctx := context.Background()
 	d := newDeployer(t, env)
 	_, err := d.Install(ctx, InstallOptions{Target: Target{Name: "nh", Namespace: env.Namespace}, Source: source(t, d, "demo"),
-		Values: map[string]any{"hooks": map[string]any{"enabled": true}}, NoHooks: true})
+		Values: map[string]any{"hooks": map[string]any{"enabled": true}}, Options: Options{NoHooks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,28 @@ type Target struct {
 	Namespace string
 }
 
+// Options are the settings every operation shares. Each verb's options
+// embed them; a verb ignores what does not apply to it (see its doc).
+type Options struct {
+	// DryRun plans the operation and, for DryRunServer, sends its writes as
+	// server-side dry runs. Nothing is recorded and no hook runs.
+	DryRun DryRun
+	// NoHooks skips the chart's hooks for this operation.
+	NoHooks bool
+	// TakeOwnership adopts existing objects whatever their ownership
+	// metadata says.
+	TakeOwnership bool
+	// Method is client-side three-way patching unless ServerSide is set or
+	// the current revision was applied server-side (Helm 4's "auto").
+	Method  ApplyMethod
+	Wait    WaitOptions
+	Failure FailureOptions
+	Record  RecordOptions
+}
+
 // WaitOptions control readiness waiting and the operation deadline.
 type WaitOptions struct {
-	// Wait blocks until applied objects are ready.
+	// Wait blocks until applied objects are ready (deleted, for uninstall).
 	Wait bool
 	// WaitForJobs also waits for Jobs to complete.
 	WaitForJobs bool
@@ -39,7 +58,8 @@ type RecordOptions struct {
 	MaxHistory int
 }
 
-// DryRun selects a dry run: "" (none), "client" or "server".
+// DryRun selects a dry run: none, client (render and validate only) or
+// server (also a server-side dry run of every write).
 type DryRun string
 
 // Dry-run modes.

@@ -77,3 +77,19 @@ func requireValue(m map[string]string, key, want string) string {
 func keeps(u *unstructured.Unstructured) bool {
 	return strings.ToLower(strings.TrimSpace(u.GetAnnotations()[resourcePolicyAnno])) == keepPolicy
 }
+
+// spares reports whether pruning leaves a live object alone: it asks to be
+// kept, or original came from a failed revision and the object is not this
+// release's (a failed revision grants no ownership).
+func spares(live *unstructured.Unstructured, opts ApplyOptions) bool {
+	if keeps(live) {
+		return true
+	}
+	return opts.OriginalFailed && checkOwnership(live, opts.Release, opts.Namespace) != nil
+}
+
+// succeeded reports whether a revision was ever rolled out completely, so
+// that the objects its manifest names are the release's own.
+func succeeded(r *Release) bool {
+	return r != nil && r.Info != nil && (r.Info.Status == StatusDeployed || r.Info.Status == StatusSuperseded)
+}

@@ -14,7 +14,7 @@ func (d *Deployer) Get(ctx context.Context, t Target, revision int) (*Release, e
 	if revision > 0 {
 		return d.Store.Get(ctx, t.Namespace, t.Name, revision)
 	}
-	return d.Store.Last(ctx, t.Namespace, t.Name)
+	return newestRevision(ctx, d.Store, t)
 }
 
 // Status is Get: the newest revision (or the given one) with its state.

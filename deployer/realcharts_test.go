@@ -48,13 +48,13 @@ func TestRealChartsWithWait(t *testing.T) {
 			tgt := Target{Name: name, Namespace: env.Namespace}
 			wait := WaitOptions{Wait: true, Timeout: 3 * time.Minute}
 			start := time.Now()
-			res, err := d.Install(ctx, InstallOptions{Target: tgt, Source: src, Values: vals, Wait: wait})
+			res, err := d.Install(ctx, InstallOptions{Target: tgt, Source: src, Values: vals, Options: Options{Wait: wait}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Logf("install: %d objects created in %v", res.Changes.Count(ActionCreated), time.Since(start).Round(time.Millisecond))
 			start = time.Now()
-			res, err = d.Upgrade(ctx, UpgradeOptions{Target: tgt, Source: src, Wait: wait})
+			res, err = d.Upgrade(ctx, UpgradeOptions{Target: tgt, Source: src, Options: Options{Wait: wait}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,7 +66,7 @@ func TestRealChartsWithWait(t *testing.T) {
 			if out := mustHelm(t, env, "status", name); !contains(out, "STATUS: deployed") {
 				t.Errorf("helm status:\n%s", out)
 			}
-			res, err = d.Uninstall(ctx, UninstallOptions{Target: tgt, Wait: wait})
+			res, err = d.Uninstall(ctx, UninstallOptions{Target: tgt, Options: Options{Wait: wait}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,29 +12,27 @@ import (
 // pending. The update is resourceVersion-checked, so if the operation was
 // in fact alive and writes first, Recover fails instead of corrupting it.
 func (d *Deployer) Recover(ctx context.Context, t Target) (*Release, error) {
-	last, err := d.Store.Last(ctx, t.Namespace, t.Name)
+	last, err := newestRevision(ctx, d.Store, t)
 	if err != nil {
 		return nil, err
 	}
 	if !last.Info.Status.IsPending() {
 		return nil, fmt.Errorf("release %q is not pending (revision %d is %s): nothing to recover", t.Name, last.Version, last.Info.Status)
 	}
-	if err := d.markRecovered(ctx, last, "by berth recover"); err != nil {
-		return nil, err
+	markRecovered(last, "by berth recover")
+	if err := d.Store.Update(ctx, last); err != nil {
+		return nil, fmt.Errorf("recover %s: %w", last.Name, err)
 	}
 	return last, nil
 }
 
-// markRecovered marks a pending revision failed; the resourceVersion check
-// makes it lose against a live operation that writes first.
-func (d *Deployer) markRecovered(ctx context.Context, last *Release, how string) error {
+// markRecovered marks a pending revision failed, in memory; the write's
+// resourceVersion check makes it lose against a live operation that
+// writes first.
+func markRecovered(last *Release, how string) {
 	was := last.Info.Status
 	last.Info.Status = StatusFailed
 	last.Info.Description = fmt.Sprintf("Release recovered from stale %q state %s", was, how)
-	if err := d.Store.Update(ctx, last); err != nil {
-		return fmt.Errorf("recover %s: %w", last.Name, err)
-	}
-	return nil
 }
 
 // lastActivity is the newest time recorded in a revision: its start or any

@@ -3,28 +3,31 @@ package deployer
 import (
 	"context"
 	"fmt"
-
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// RollbackOptions configure Rollback.
+// RollbackOptions configure Rollback. A rollback applies the way the
+// revision it returns to was applied (Method is ignored) and is never
+// atomic (Failure.Atomic is ignored).
 type RollbackOptions struct {
 	Target
 	// Revision to return to; 0 means the one before the last.
 	Revision int
-	DryRun   bool
-	NoHooks  bool
-	Wait     WaitOptions
-	Failure  FailureOptions
-	Record   RecordOptions
-
-	observe func(*Object, Action, *unstructured.Unstructured, *unstructured.Unstructured)
+	Options
 }
 
 // Rollback deploys a copy of an earlier revision as a new revision. It
 // re-applies the stored manifest, so live drift is reverted too. Like
 // Helm's, it works on pending releases: it is the way out of them.
 func (d *Deployer) Rollback(ctx context.Context, opts RollbackOptions) (*Result, error) {
+	p, err := d.planRollback(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return d.run(ctx, p, opts.DryRun)
+}
+
+// planRollback copies the wanted revision into a pending-rollback one.
+func (d *Deployer) planRollback(ctx context.Context, opts RollbackOptions) (*plan, error) {
 	if err := ValidateName(opts.Name); err != nil {
 		return nil, err
 	}
@@ -46,27 +49,24 @@ func (d *Deployer) Rollback(ctx context.Context, opts RollbackOptions) (*Result,
 	if want <= 0 || prev == nil {
 		return nil, fmt.Errorf("release %q has no revision %d: %w", opts.Name, want, ErrReleaseNotFound)
 	}
+	desc := describe(opts.Record, fmt.Sprintf("Rollback to %d", want))
 	rel := &Release{
 		Name: prev.Name, Namespace: prev.Namespace, Version: current.Version + 1,
 		Chart: prev.Chart, Config: prev.Config, Manifest: prev.Manifest, Hooks: copyHooks(prev.Hooks),
 		Labels: prev.Labels, ApplyMethod: prev.ApplyMethod,
 		Info: &Info{FirstDeployed: current.Info.FirstDeployed, LastDeployed: Now(), Notes: prev.Info.Notes,
-			Status: StatusPendingRollback, Description: describe(opts.Record, fmt.Sprintf("Rollback to %d", want))},
+			Status: StatusPendingRollback, Description: desc},
 	}
-	original := d.buildStored(current)
-	if opts.DryRun {
-		return d.dryRun(ctx, rel, original, &Rendered{Manifests: splitManifests(rel.Manifest)},
-			dryRunOptions{mode: DryRunServer, verb: "update", observe: opts.observe})
+	method := ApplyMethod{ServerSide: prev.ApplyMethod == applySSA}
+	p := &plan{
+		verb: "rollback", rel: rel, history: history, manifests: splitManifests(rel.Manifest),
+		original: d.buildStored(current), apply: applyOptions(rel, "update", opts.Options, method), wait: opts.Wait,
+		record:  recordPolicy{done: desc, maxHistory: opts.Record.MaxHistory},
+		failure: failurePolicy{cleanup: opts.Failure.CleanupOnFail},
 	}
-	target, err := d.Kube.Build(splitManifests(rel.Manifest), rel.Namespace)
-	if err != nil {
-		return nil, err
-	}
-	return d.commit(ctx, history, rel, original, target, commitOptions{
-		pre: PreRollback, post: PostRollback, verb: "rollback", method: ApplyMethod{ServerSide: prev.ApplyMethod == applySSA}, noHooks: opts.NoHooks,
-		wait: opts.Wait, failure: FailureOptions{CleanupOnFail: opts.Failure.CleanupOnFail},
-		maxHistory: opts.Record.MaxHistory, done: describe(opts.Record, fmt.Sprintf("Rollback to %d", want)),
-	})
+	p.apply.OriginalFailed = !succeeded(current)
+	p.pre, p.post = hookEvents(opts.NoHooks, PreRollback, PostRollback)
+	return p, nil
 }
 
 func copyHooks(hs []*Hook) []*Hook {

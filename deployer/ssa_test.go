@@ -14,7 +14,7 @@ func TestServerSideApply(t *testing.T) {
 	ctx := context.Background()
 	d := newDeployer(t, env)
 	tgt := Target{Name: "ssa", Namespace: env.Namespace}
-	res, err := d.Install(ctx, InstallOptions{Target: tgt, Source: source(t, d, "demo"), Method: ApplyMethod{ServerSide: true}})
+	res, err := d.Install(ctx, InstallOptions{Target: tgt, Source: source(t, d, "demo"), Options: Options{Method: ApplyMethod{ServerSide: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestServerSideApply(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "conflict") {
 		t.Fatalf("upgrade over a foreign field manager: %v", err)
 	}
-	res, err = d.Upgrade(ctx, UpgradeOptions{Target: tgt, Source: source(t, d, "demo"), Method: ApplyMethod{ForceConflicts: true}})
+	res, err = d.Upgrade(ctx, UpgradeOptions{Target: tgt, Source: source(t, d, "demo"), Options: Options{Method: ApplyMethod{ForceConflicts: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ type TestOptions struct {
 // RunTests runs the test hooks of the newest revision and records their
 // results in it, as `helm test` does.
 func (d *Deployer) RunTests(ctx context.Context, opts TestOptions) (*Release, error) {
-	rel, err := d.Store.Last(ctx, opts.Namespace, opts.Name)
+	rel, err := newestRevision(ctx, d.Store, opts.Target)
 	if err != nil {
 		return nil, err
 	}

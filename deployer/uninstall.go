@@ -5,78 +5,43 @@ import (
 	"fmt"
 )
 
-// UninstallOptions configure Uninstall.
+// UninstallOptions configure Uninstall. Any dry run deletes and records
+// nothing. Wait waits until the objects are gone; Record.Description
+// describes the revision kept with KeepHistory.
 type UninstallOptions struct {
 	Target
 	// KeepHistory keeps the revisions, the last one marked uninstalled.
 	KeepHistory bool
-	DryRun      bool
-	NoHooks     bool
-	Wait        WaitOptions
-	Description string
+	Options
 }
 
 // Uninstall deletes a release's objects (in reverse install order, keeping
-// those marked helm.sh/resource-policy: keep) and its history.
+// those marked helm.sh/resource-policy: keep) and its history. It takes the
+// same lock as every other operation (see lock in execute.go).
 func (d *Deployer) Uninstall(ctx context.Context, opts UninstallOptions) (*Result, error) {
+	p, err := d.planUninstall(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return d.run(ctx, p, opts.DryRun)
+}
+
+// planUninstall plans the deletion of the newest revision's objects.
+func (d *Deployer) planUninstall(ctx context.Context, opts UninstallOptions) (*plan, error) {
 	history, err := d.Store.History(ctx, opts.Namespace, opts.Name)
 	if err != nil {
 		return nil, err
 	}
 	rel := history[len(history)-1]
+	p := &plan{verb: "uninstall", rel: rel, history: history, remove: true, wait: opts.Wait,
+		record: recordPolicy{done: describe(opts.Record, "Uninstallation complete"), keepHistory: opts.KeepHistory}}
 	if rel.Info.Status == StatusUninstalled {
 		if opts.KeepHistory {
 			return nil, fmt.Errorf("the release named %q is already deleted", opts.Name)
 		}
-		return &Result{Release: rel, Changes: &ChangeSet{}}, d.purge(ctx, history)
+		return p, nil // the objects are gone already: only the history goes
 	}
-	objs := d.buildStored(rel)
-	if opts.DryRun {
-		return &Result{Release: rel, Changes: &ChangeSet{}}, nil
-	}
-	ctx, cancel := withTimeout(ctx, opts.Wait.Timeout)
-	defer cancel()
-	rel.Info.Status = StatusUninstalling
-	rel.Info.Deleted = Now()
-	rel.Info.Description = "Deletion in progress (or silently failed)"
-	if err := d.Store.Update(ctx, rel); err != nil {
-		return nil, err
-	}
-	pre, post := PreDelete, PostDelete
-	if opts.NoHooks {
-		pre, post = "", ""
-	}
-	if err := d.runHooks(ctx, rel, pre); err != nil {
-		return nil, err
-	}
-	cs, err := d.Kube.Delete(ctx, objs, DeleteOptions{Release: rel.Name, Namespace: rel.Namespace})
-	if err != nil {
-		return &Result{Release: rel, Changes: cs}, fmt.Errorf("uninstall %s: %w", rel.Name, err)
-	}
-	if opts.Wait.Wait {
-		if err := d.Kube.WaitDeleted(ctx, objs); err != nil {
-			return &Result{Release: rel, Changes: cs}, err
-		}
-	}
-	if err := d.runHooks(ctx, rel, post); err != nil {
-		return &Result{Release: rel, Changes: cs}, err
-	}
-	if !opts.KeepHistory {
-		return &Result{Release: rel, Changes: cs}, d.purge(ctx, history)
-	}
-	if err := d.supersede(ctx, history, rel.Version); err != nil {
-		return nil, err
-	}
-	rel.Info.Status = StatusUninstalled
-	rel.Info.Description = describe(RecordOptions{Description: opts.Description}, "Uninstallation complete")
-	return &Result{Release: rel, Changes: cs}, d.Store.Update(context.WithoutCancel(ctx), rel)
-}
-
-func (d *Deployer) purge(ctx context.Context, history []*Release) error {
-	for _, r := range history {
-		if err := d.Store.Delete(context.WithoutCancel(ctx), r.Namespace, r.Name, r.Version); err != nil {
-			return err
-		}
-	}
-	return nil
+	p.original = d.buildStored(rel)
+	p.pre, p.post = hookEvents(opts.NoHooks, PreDelete, PostDelete)
+	return p, nil
 }

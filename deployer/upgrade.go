@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"maps"
 	"time"
-
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// UpgradeOptions configure Upgrade.
+// UpgradeOptions configure Upgrade. Failure.Atomic rolls a failed upgrade
+// back to the last good revision.
 type UpgradeOptions struct {
 	Target
 	Source Source
@@ -26,21 +25,13 @@ type UpgradeOptions struct {
 	// revision is marked failed first, as Recover does. It must exceed the
 	// --timeout of any operation that may still be running on the release.
 	TakeOverAfter time.Duration
-	// NoHooks skips the chart's upgrade hooks.
-	NoHooks bool
-	// Install installs the release when it does not exist.
-	Install       bool
-	OnInstall     InstallOptions // with Install: CreateNamespace, SkipCRDs…; the rest is copied from here
-	TakeOwnership bool
-	// Method is client-side three-way patching unless ServerSide is set or
-	// the current revision was applied server-side (Helm 4's "auto").
-	Method  ApplyMethod
-	DryRun  DryRun
-	Wait    WaitOptions
-	Failure FailureOptions
-	Record  RecordOptions
-
-	observe func(*Object, Action, *unstructured.Unstructured, *unstructured.Unstructured)
+	// Install installs the release when it does not exist (or was
+	// uninstalled with its history kept); CreateNamespace and SkipCRDs
+	// apply then.
+	Install         bool
+	CreateNamespace bool
+	SkipCRDs        bool
+	Options
 }
 
 // ErrPending is wrapped when the release is held by another operation, or
@@ -49,12 +40,23 @@ var ErrPending = errors.New("another operation (install/upgrade/rollback) is in 
 
 // Upgrade deploys a new revision of an existing release.
 func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, error) {
+	p, err := d.planUpgrade(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return d.run(ctx, p, opts.DryRun)
+}
+
+// planUpgrade renders the next revision over the current one. With
+// Install, a release that does not exist (or was uninstalled with its
+// history kept) is planned as an install instead.
+func (d *Deployer) planUpgrade(ctx context.Context, opts UpgradeOptions) (*plan, error) {
 	if err := ValidateName(opts.Name); err != nil {
 		return nil, err
 	}
 	history, err := d.Store.History(ctx, opts.Namespace, opts.Name)
 	if errors.Is(err, ErrReleaseNotFound) && opts.Install {
-		return d.Install(ctx, d.installFromUpgrade(opts))
+		return d.planInstall(ctx, opts.asInstall(false))
 	}
 	if err != nil {
 		return nil, err
@@ -63,17 +65,15 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 	if opts.Install && last.Info.Status == StatusUninstalled {
 		// Like helm: --install over a release uninstalled with
 		// --keep-history installs it again as the next revision.
-		in := d.installFromUpgrade(opts)
-		in.Replace = true
-		return d.Install(ctx, in)
+		return d.planInstall(ctx, opts.asInstall(true))
 	}
+	var takeOver *Release
 	if last.Info.Status.IsPending() {
 		if opts.TakeOverAfter <= 0 || time.Since(lastActivity(last)) < opts.TakeOverAfter {
 			return nil, pendingError(last)
 		}
-		if err := d.markRecovered(ctx, last, fmt.Sprintf("taken over by an upgrade after %s without activity", opts.TakeOverAfter)); err != nil {
-			return nil, err
-		}
+		markRecovered(last, fmt.Sprintf("taken over by an upgrade after %s without activity", opts.TakeOverAfter))
+		takeOver = last
 	}
 	current := currentRelease(history)
 	if current == nil {
@@ -90,86 +90,28 @@ func (d *Deployer) Upgrade(ctx context.Context, opts UpgradeOptions) (*Result, e
 	rel.Info.Status, rel.Info.Description = StatusPendingUpgrade, "Preparing upgrade"
 	method := opts.Method.latch(current)
 	rel.ApplyMethod = method.record()
-	original := d.buildStored(current)
-	if opts.DryRun != DryRunNone {
-		return d.dryRun(ctx, rel, original, rendered, dryRunOptions{mode: opts.DryRun, take: opts.TakeOwnership, verb: "update", observe: opts.observe})
+	p := &plan{
+		verb: "upgrade", rel: rel, history: history, takeOver: takeOver, manifests: rendered.Manifests,
+		original: d.buildStored(current), apply: applyOptions(rel, "update", opts.Options, method), wait: opts.Wait,
+		record:  recordPolicy{done: describe(opts.Record, "Upgrade complete"), maxHistory: opts.Record.MaxHistory},
+		failure: failurePolicy{cleanup: opts.Failure.CleanupOnFail},
 	}
-	target, err := d.Kube.Build(rendered.Manifests, opts.Namespace)
-	if err != nil {
-		return nil, err
+	p.apply.OriginalFailed = !succeeded(current)
+	p.pre, p.post = hookEvents(opts.NoHooks, PreUpgrade, PostUpgrade)
+	if opts.Failure.Atomic {
+		p.wait.Wait = true
+		p.failure.undo = undoStep{kind: undoRollback, wait: p.wait, cleanup: opts.Failure.CleanupOnFail}
+		if good := lastGood(history); good != nil {
+			p.failure.undo.to = good.Version
+		}
 	}
-	if err := d.validateHooks(rel); err != nil {
-		return nil, err
-	}
-	return d.commit(ctx, history, rel, original, target, commitOptions{
-		pre: PreUpgrade, post: PostUpgrade, verb: "upgrade", take: opts.TakeOwnership, method: method, noHooks: opts.NoHooks,
-		wait: opts.Wait, failure: opts.Failure, maxHistory: opts.Record.MaxHistory,
-		done: describe(opts.Record, "Upgrade complete"),
-	})
+	return p, nil
 }
 
-type commitOptions struct {
-	pre, post, verb, done string
-	take                  bool
-	method                ApplyMethod
-	noHooks               bool
-	wait                  WaitOptions
-	failure               FailureOptions
-	maxHistory            int
-}
-
-// commit stores the pending revision (the lock), rolls it out and records
-// the outcome; on failure it cleans up or rolls back as asked.
-func (d *Deployer) commit(ctx context.Context, history []*Release, rel *Release, original, target []*Object, o commitOptions) (*Result, error) {
-	d.pruneHistory(ctx, history, o.maxHistory)
-	if err := d.Store.Create(ctx, rel); err != nil {
-		return nil, err
-	}
-	if o.failure.Atomic {
-		o.wait.Wait = true
-	}
-	cs, err := d.rollout(ctx, step{rel: rel, original: original, target: target, pre: o.pre, post: o.post, verb: "update", take: o.take, method: o.method, noHooks: o.noHooks, wait: o.wait})
-	res := &Result{Release: rel, Changes: cs}
-	if err != nil {
-		return res, d.failUpgrade(ctx, history, rel, cs, target, o, err)
-	}
-	if err := d.supersede(ctx, history, rel.Version); err != nil {
-		return res, err
-	}
-	return res, d.finish(ctx, rel, StatusDeployed, o.done)
-}
-
-func (d *Deployer) failUpgrade(ctx context.Context, history []*Release, rel *Release, cs *ChangeSet, target []*Object, o commitOptions, cause error) error {
-	desc := fmt.Sprintf("%s %q failed: %s", titleVerb(o.verb), rel.Name, cause)
-	if err := d.finish(ctx, rel, StatusFailed, desc); err != nil {
-		return errors.Join(cause, err)
-	}
-	if o.failure.CleanupOnFail {
-		d.cleanupCreated(ctx, cs, target)
-	}
-	if !o.failure.Atomic {
-		return fmt.Errorf("%s %s: %w", o.verb, rel.Name, cause)
-	}
-	good := lastGood(history)
-	if good == nil {
-		return fmt.Errorf("%s %s failed and there is no revision to roll back to: %w", o.verb, rel.Name, cause)
-	}
-	_, rerr := d.Rollback(context.WithoutCancel(ctx), RollbackOptions{Target: Target{Name: rel.Name, Namespace: rel.Namespace},
-		Revision: good.Version, Wait: o.wait, Failure: FailureOptions{CleanupOnFail: o.failure.CleanupOnFail}})
-	if rerr != nil {
-		return fmt.Errorf("release %s failed (%w) and rolling back failed too: %v", rel.Name, cause, rerr)
-	}
-	return fmt.Errorf("release %s failed, and has been rolled back due to atomic being set: %w", rel.Name, cause)
-}
-
-func titleVerb(v string) string {
-	switch v {
-	case "upgrade":
-		return "Upgrade"
-	case "rollback":
-		return "Rollback"
-	}
-	return v
+// asInstall is the install an upgrade --install turns into.
+func (opts UpgradeOptions) asInstall(replace bool) InstallOptions {
+	return InstallOptions{Target: opts.Target, Source: opts.Source, Values: opts.Values,
+		CreateNamespace: opts.CreateNamespace, SkipCRDs: opts.SkipCRDs, Replace: replace, Options: opts.Options}
 }
 
 // currentRelease is what an upgrade patches from: the last deployed
@@ -247,14 +189,6 @@ func mergeLabels(prev, next map[string]string) map[string]string {
 		return nil
 	}
 	return out
-}
-
-func (d *Deployer) installFromUpgrade(opts UpgradeOptions) InstallOptions {
-	in := opts.OnInstall
-	in.Target, in.Source, in.Values = opts.Target, opts.Source, opts.Values
-	in.TakeOwnership, in.DryRun, in.Wait, in.Failure, in.Record = opts.TakeOwnership, opts.DryRun, opts.Wait, opts.Failure, opts.Record
-	in.Method, in.NoHooks = opts.Method, opts.NoHooks
-	return in
 }
 
 func pendingError(last *Release) error {

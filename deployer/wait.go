@@ -41,7 +41,7 @@ func (k *Kube) Wait(ctx context.Context, objs []*Object, waitJobs bool, progress
 			for _, p := range pending {
 				names = append(names, p.Object+": "+p.Reason)
 			}
-			return fmt.Errorf("%w: %d objects not ready: %s", ErrWaitTimeout, len(pending), strings.Join(names, "; "))
+			return fmt.Errorf("%w: %d objects not ready: %s", waitEnded(ctx), len(pending), strings.Join(names, "; "))
 		case <-time.After(waitInterval):
 		}
 	}
@@ -119,8 +119,18 @@ func (k *Kube) WaitDeleted(ctx context.Context, objs []*Object) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%w: %d objects not deleted", ErrWaitTimeout, left)
+			return fmt.Errorf("%w: %d objects not deleted", waitEnded(ctx), left)
 		case <-time.After(waitInterval):
 		}
 	}
+}
+
+// waitEnded says why a wait stopped before everything was ready: the
+// deadline passed (ErrWaitTimeout), or the caller cancelled (Ctrl-C,
+// SIGTERM), which is not a timeout and must not read as one.
+func waitEnded(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("interrupted: %w", context.Canceled)
+	}
+	return ErrWaitTimeout
 }
