@@ -75,7 +75,7 @@ func TestCommentOnlyDocumentsInstall(t *testing.T) {
 	d := newDeployer(t, env)
 	res, err := d.Install(context.Background(), InstallOptions{
 		Target: Target{Name: "cmt", Namespace: env.Namespace}, Source: source(t, d, "commented"),
-		Record: RecordOptions{MaxHistory: 10},
+		Options: Options{Record: RecordOptions{MaxHistory: 10}},
 	})
 	if err != nil {
 		t.Fatalf("install: %v", err)
