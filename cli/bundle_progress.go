@@ -38,6 +38,8 @@ func blobProgress(c *ucli.Context) func(image.Event) {
 func doneLine(e image.Event) string {
 	verb := "pushed"
 	switch {
+	case e.Exported:
+		verb = "exported"
 	case e.Mounted:
 		verb = "mounted"
 	case e.Bytes == 0:

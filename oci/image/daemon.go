@@ -42,7 +42,8 @@ func openDaemon(ctx context.Context, ref string, opts Options) (Artifact, error)
 	}
 	// Export by ID: exactly this image, even if the tag moves meanwhile or
 	// ref names a repository with several tags.
-	tb, err := exportFromDaemon(ctx, cli, inspected.ID)
+	progress := Event{Repository: PrefixDaemon + ref, Digest: inspected.ID, Size: inspected.Size, Exported: true}
+	tb, err := exportFromDaemon(ctx, cli, progress, opts.emit)
 	if err != nil {
 		return nil, fmt.Errorf("export %s from the docker daemon: %w", ref, err)
 	}
@@ -63,9 +64,10 @@ func openDaemon(ctx context.Context, ref string, opts Options) (Artifact, error)
 	return dockerPushImage(ctx, tb, m[0], &digestCache{dir: opts.DigestCacheDir})
 }
 
-// exportFromDaemon streams the daemon's export of ref into an unlinked
-// temporary file and indexes it.
-func exportFromDaemon(ctx context.Context, cli *client.Client, ref string) (*tarBlobs, error) {
+// exportFromDaemon streams the daemon's export of the image ev names into
+// an unlinked temporary file and indexes it, reporting progress as ev.
+func exportFromDaemon(ctx context.Context, cli *client.Client, ev Event, emit func(Event)) (*tarBlobs, error) {
+	ref := ev.Digest
 	rc, err := cli.ImageSave(ctx, []string{ref})
 	if err != nil {
 		return nil, err
@@ -75,7 +77,14 @@ func exportFromDaemon(ctx context.Context, cli *client.Client, ref string) (*tar
 	if err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(f, ctxReader{ctx, rc}); err != nil {
+	ev.Kind = BlobStart
+	emit(ev)
+	counted := &countingReader{rc: io.NopCloser(ctxReader{ctx, rc}), c: &countingLayer{tick: func(n int64) {
+		ev.Kind, ev.Bytes = BlobProgress, n
+		emit(ev)
+	}}}
+	n, err := io.Copy(f, counted)
+	if err != nil {
 		f.Close()
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, errors.Join(ctxErr, err)
@@ -88,5 +97,7 @@ func exportFromDaemon(ctx context.Context, cli *client.Client, ref string) (*tar
 		return nil, err
 	}
 	tb.spool = f
+	ev.Kind, ev.Bytes = BlobDone, n
+	emit(ev)
 	return tb, nil
 }

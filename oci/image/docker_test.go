@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -220,5 +221,36 @@ func TestDockerDaemonCachedGzipDigests(t *testing.T) {
 	}
 	if mustDigest(t, third) == mustDigest(t, first) {
 		t.Error("a corrupted cache did not change the digest: the cache is not read")
+	}
+}
+
+// Reading an image out of the daemon reports progress like an upload does:
+// a start, byte counts as the export streams, and a done event carrying the
+// bytes read, all marked Exported and named by the image ID.
+func TestDockerDaemonExportReportsProgress(t *testing.T) {
+	d := dockertest.Require(t)
+	ref := dockertest.UniqueName("progress") + ":1"
+	id := d.Build(ref, 3<<20)
+	var events []Event
+	var mu sync.Mutex
+	opts := Options{Progress: func(e Event) { mu.Lock(); events = append(events, e); mu.Unlock() }}
+	if _, err := Open(t.Context(), PrefixDaemon+ref, opts); err != nil {
+		t.Fatal(err)
+	}
+	var progress int
+	for _, e := range events {
+		if !e.Exported || e.Digest != id || e.Repository != PrefixDaemon+ref {
+			t.Fatalf("event %+v: want an export event of %s named %s", e, PrefixDaemon+ref, id)
+		}
+		if e.Kind == BlobProgress {
+			progress++
+		}
+	}
+	if len(events) < 3 || events[0].Kind != BlobStart || progress == 0 {
+		t.Fatalf("events %+v: want a start, progress and a done", events)
+	}
+	last := events[len(events)-1]
+	if last.Kind != BlobDone || last.Size < 3<<20 || last.Bytes < last.Size {
+		t.Errorf("last event %+v: want done with every byte of the %d-byte image read", last, last.Size)
 	}
 }

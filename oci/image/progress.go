@@ -30,6 +30,11 @@ type Event struct {
 	// Mounted is set on BlobDone when a cross-repository mount was offered
 	// and nothing was sent.
 	Mounted bool
+	// Exported marks the events of reading an image out of the Docker
+	// daemon (Repository is the docker-daemon: source, Digest the image ID,
+	// Size the daemon's figure for the image): that read comes before any
+	// upload and takes as long as one.
+	Exported bool
 }
 
 // progressStep is how many bytes pass between BlobProgress events.
