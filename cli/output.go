@@ -15,9 +15,8 @@ func printStructured(w io.Writer, format string, v any) (bool, error) {
 	case "", "table":
 		return false, nil
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return true, enc.Encode(v)
+		// Compact, one line, as helm prints it: scripts read it with jq.
+		return true, json.NewEncoder(w).Encode(v)
 	case "yaml":
 		b, err := yaml.Marshal(v)
 		if err != nil {

@@ -56,13 +56,16 @@ func runGet(c *ucli.Context, show func(*ucli.Context, *deployer.Release) error) 
 	return show(c, r)
 }
 
+// releaseValues is what get values prints: the user's values as stored (nil,
+// printed as null like helm, when there are none), or with all the computed
+// values.
 func releaseValues(r *deployer.Release, all bool) map[string]any {
-	vals := r.Config
-	if vals == nil {
-		vals = map[string]any{}
+	if !all {
+		return r.Config
 	}
-	if all && r.Chart != nil {
-		vals = chartfmt.CoalesceTables(chartfmt.MergeTables(map[string]any{}, vals), r.Chart.Values)
+	vals := chartfmt.MergeTables(map[string]any{}, r.Config)
+	if r.Chart != nil {
+		vals = chartfmt.CoalesceTables(vals, r.Chart.Values)
 	}
 	return vals
 }
@@ -82,10 +85,6 @@ func showValues(c *ucli.Context, r *deployer.Release) error {
 
 func writeYAML(w io.Writer, header string, v map[string]any) error {
 	fmt.Fprintln(w, header)
-	if len(v) == 0 {
-		_, err := fmt.Fprintln(w, "null")
-		return err
-	}
 	b, err := yaml.Marshal(v)
 	if err != nil {
 		return err
@@ -112,18 +111,5 @@ func writeHooks(w io.Writer, r *deployer.Release) error {
 }
 
 func showAll(c *ucli.Context, r *deployer.Release) error {
-	w := c.App.Writer
-	if err := printReleaseInfo(w, "table", r, nil); err != nil {
-		return err
-	}
-	if err := writeYAML(w, "USER-SUPPLIED VALUES:", releaseValues(r, false)); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nHOOKS:")
-	if err := writeHooks(w, r); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "MANIFEST:")
-	_, err := io.WriteString(w, r.Manifest)
-	return err
+	return writeRelease(c.App.Writer, r, nil, true)
 }

@@ -58,10 +58,9 @@ func runHistory(c *ucli.Context) error {
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err
 	}
-	tw := releaseTable(c.App.Writer)
-	fmt.Fprintln(tw, "REVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\tDESCRIPTION")
+	rows := [][]string{{"REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"}}
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Revision, e.Updated.Format(time.ANSIC), e.Status, e.Chart, e.AppVersion, e.Description)
+		rows = append(rows, []string{fmt.Sprint(e.Revision), e.Updated.Format(time.ANSIC), e.Status, e.Chart, e.AppVersion, e.Description})
 	}
-	return tw.Flush()
+	return writeTable(c.App.Writer, 60, rows) // helm history cuts columns at 60
 }

@@ -75,6 +75,9 @@ func runInstall(c *ucli.Context) error {
 	if err != nil {
 		return fmt.Errorf("INSTALLATION FAILED: %w", err)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", w)
+	}
 	return printReleaseInfo(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
 }
 

@@ -12,6 +12,7 @@ const (
 	flagAllNamespaces = "all-namespaces"
 	flagAll           = "all"
 	flagShort         = "short"
+	flagOffset        = "offset"
 )
 
 // statusFilters maps helm list's filter flags to statuses.
@@ -42,6 +43,8 @@ func listCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagAllNamespaces, Aliases: []string{"A"}, Usage: "list releases across all namespaces"},
 		&ucli.BoolFlag{Name: flagAll, Aliases: []string{"a"}, Usage: "show all releases whatever their status"},
 		&ucli.BoolFlag{Name: flagShort, Aliases: []string{"q"}, Usage: "print release names only"},
+		&ucli.IntFlag{Name: flagMax, Aliases: []string{"m"}, Value: 256, Usage: "maximum number of releases to fetch (0: all)"},
+		&ucli.IntFlag{Name: flagOffset, Usage: "next index in the list, used with --max"},
 	}
 	for _, f := range statusFilterNames {
 		flags = append(flags, &ucli.BoolFlag{Name: f, Usage: "show " + f + " releases"})
@@ -61,7 +64,8 @@ func runList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := deployer.ListOptions{Namespace: ns, AllNamespaces: c.Bool(flagAllNamespaces), All: c.Bool(flagAll)}
+	opts := deployer.ListOptions{Namespace: ns, AllNamespaces: c.Bool(flagAllNamespaces), All: c.Bool(flagAll),
+		Offset: c.Int(flagOffset), Max: c.Int(flagMax)}
 	for f, sts := range statusFilters {
 		if c.Bool(f) {
 			opts.Statuses = append(opts.Statuses, sts...)
@@ -90,10 +94,9 @@ func runList(c *ucli.Context) error {
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err
 	}
-	tw := releaseTable(c.App.Writer)
-	fmt.Fprintln(tw, "NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION")
+	rows := [][]string{{"NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"}}
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion)
+		rows = append(rows, []string{e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion})
 	}
-	return tw.Flush()
+	return writeTable(c.App.Writer, 0, rows)
 }

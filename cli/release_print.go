@@ -5,8 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/berth-dev/berth/deployer"
 )
@@ -15,42 +15,22 @@ import (
 const helmTime = "2006-01-02 15:04:05.999999999 -0700 MST"
 
 // releaseStatus is the -o json|yaml shape of install, upgrade, rollback and
-// status: Helm's status fields plus what berth changed.
+// status: the release exactly as Helm prints it (its stored schema, so
+// `jq .info.status` works in both tools), plus what berth changed.
 type releaseStatus struct {
-	Name         string            `json:"name"`
-	Namespace    string            `json:"namespace"`
-	Revision     int               `json:"revision"`
-	Status       string            `json:"status"`
-	Description  string            `json:"description"`
-	FirstDeploy  string            `json:"first_deployed,omitempty"`
-	LastDeployed string            `json:"last_deployed,omitempty"`
-	Chart        string            `json:"chart"`
-	AppVersion   string            `json:"app_version"`
-	Notes        string            `json:"notes,omitempty"`
-	Changes      []deployer.Change `json:"changes,omitempty"`
-	Config       map[string]any    `json:"config,omitempty"`
+	*deployer.Release
+	Changes []deployer.Change `json:"changes,omitempty"`
 }
 
 func statusOf(r *deployer.Release, cs *deployer.ChangeSet) releaseStatus {
-	s := releaseStatus{
-		Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Chart: r.ChartVersion(), AppVersion: r.AppVersion(),
-		Config: r.Config,
-	}
-	if r.Info != nil {
-		s.Status, s.Description, s.Notes = string(r.Info.Status), r.Info.Description, r.Info.Notes
-		s.FirstDeploy, s.LastDeployed = releaseTime(r.Info.FirstDeployed), releaseTime(r.Info.LastDeployed)
-	}
+	// Helm leaves the stored chart out of status output.
+	rel := *r
+	rel.Chart = nil
+	s := releaseStatus{Release: &rel}
 	if cs != nil {
 		s.Changes = cs.Entries
 	}
 	return s
-}
-
-func releaseTime(t deployer.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
 }
 
 // printReleaseInfo prints a release the way helm install/status do, or as
@@ -59,6 +39,13 @@ func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deplo
 	if done, err := printStructured(w, format, statusOf(r, cs)); done {
 		return err
 	}
+	return writeRelease(w, r, cs, false)
+}
+
+// writeRelease prints helm's status text; details adds what helm get all
+// prints: chart metadata, user-supplied and computed values, hooks and
+// manifest, all before the notes.
+func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, details bool) error {
 	fmt.Fprintf(w, "NAME: %s\n", r.Name)
 	if r.Info != nil && !r.Info.LastDeployed.IsZero() {
 		fmt.Fprintf(w, "LAST DEPLOYED: %s\n", r.Info.LastDeployed.Format(time.ANSIC))
@@ -68,6 +55,9 @@ func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deplo
 		fmt.Fprintf(w, "STATUS: %s\n", r.Info.Status)
 	}
 	fmt.Fprintf(w, "REVISION: %d\n", r.Version)
+	if details && r.Chart != nil && r.Chart.Metadata != nil {
+		fmt.Fprintf(w, "CHART: %s\nVERSION: %s\nAPP_VERSION: %s\n", r.Chart.Metadata.Name, r.Chart.Metadata.Version, r.Chart.Metadata.AppVersion)
+	}
 	if r.Info != nil && r.Info.Description != "" && r.Info.Status != deployer.StatusDeployed {
 		fmt.Fprintf(w, "DESCRIPTION: %s\n", r.Info.Description)
 	}
@@ -75,20 +65,42 @@ func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deplo
 		fmt.Fprintf(w, "CHANGES: %s\n", changeSummary(cs))
 	}
 	printTestSuites(w, r)
+	if details {
+		if err := writeYAML(w, "USER-SUPPLIED VALUES:", releaseValues(r, false)); err != nil {
+			return err
+		}
+		if err := writeYAML(w, "\nCOMPUTED VALUES:", releaseValues(r, true)); err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "\nHOOKS:")
+		if err := writeHooks(w, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "MANIFEST:\n%s\n", r.Manifest)
+	}
 	if r.Info != nil && strings.TrimSpace(r.Info.Notes) != "" {
 		fmt.Fprintf(w, "NOTES:\n%s\n", strings.TrimSpace(r.Info.Notes))
 	}
 	return nil
 }
 
-// printTestSuites shows the last run of each test hook, as helm status does.
+// printTestSuites shows the last run of each test hook, or that the chart
+// has none, as helm status does.
 func printTestSuites(w io.Writer, r *deployer.Release) {
+	tests := false
 	for _, h := range r.Hooks {
-		if h.LastRun.StartedAt.IsZero() || !slices.Contains(h.Events, deployer.TestEvent) {
+		if !slices.Contains(h.Events, deployer.TestEvent) {
+			continue
+		}
+		tests = true
+		if h.LastRun.StartedAt.IsZero() {
 			continue
 		}
 		fmt.Fprintf(w, "TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:          %s\n",
 			h.Name, h.LastRun.StartedAt.Format(time.ANSIC), h.LastRun.CompletedAt.Format(time.ANSIC), h.LastRun.Phase)
+	}
+	if !tests {
+		fmt.Fprintln(w, "TEST SUITE: None")
 	}
 }
 
@@ -102,6 +114,39 @@ func changeSummary(cs *deployer.ChangeSet) string {
 	return strings.Join(parts, ", ")
 }
 
-func releaseTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+// writeTable prints rows the way helm list and history do: every cell
+// padded to its column's width (cut to maxWidth with "..." when maxWidth > 0)
+// and cells separated by a tab.
+func writeTable(w io.Writer, maxWidth int, rows [][]string) error {
+	var widths []int
+	cells := make([][]string, len(rows))
+	for i, row := range rows {
+		cells[i] = make([]string, len(row))
+		for j, c := range row {
+			if n := utf8.RuneCountInString(c); maxWidth > 0 && n > maxWidth {
+				c = string([]rune(c)[:maxWidth-3]) + "..."
+			}
+			cells[i][j] = c
+			if j >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[j] = max(widths[j], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for i, row := range cells {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for j, c := range row {
+			if j > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", widths[j]-utf8.RuneCountInString(c)))
+		}
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
 }

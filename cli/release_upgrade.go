@@ -67,5 +67,8 @@ func runUpgrade(c *ucli.Context) error {
 	if c.String(flagOutput) == "table" || c.String(flagOutput) == "" {
 		fmt.Fprintf(c.App.Writer, "Release %q has been upgraded. Happy Helming!\n", args[0])
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", w)
+	}
 	return printReleaseInfo(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
 }

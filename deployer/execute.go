@@ -14,6 +14,9 @@ import (
 type Result struct {
 	Release *Release
 	Changes *ChangeSet
+	// Warnings are problems a dry run found that the real operation would
+	// fail on.
+	Warnings []string
 }
 
 // run executes p, or with a dry run only goes as far as writing nothing.
@@ -55,6 +58,9 @@ func (d *Deployer) prepare(ctx context.Context, p *plan) ([]*Object, error) {
 	}
 	if p.remove {
 		return nil, nil
+	}
+	if err := releaseSize(p.rel); err != nil {
+		return nil, err
 	}
 	if p.namespace != "" {
 		if err := d.Cluster.CreateNamespace(ctx, p.namespace); err != nil {
@@ -265,6 +271,9 @@ func (d *Deployer) dryRun(ctx context.Context, p *plan, mode DryRun, observe fun
 		return res, nil
 	}
 	p.rel.Info.Description = "Dry run complete"
+	if err := releaseSize(p.rel); err != nil {
+		res.Warnings = append(res.Warnings, err.Error())
+	}
 	target, err := d.Cluster.Build(p.manifests, p.rel.Namespace)
 	if err != nil {
 		return nil, err

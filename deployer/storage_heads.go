@@ -56,7 +56,7 @@ func (s *Store) ListHeads(ctx context.Context, opts ListOptions) ([]Head, error)
 		}
 		return out[i].Name < out[j].Name
 	})
-	return out, nil
+	return opts.window(out), nil
 }
 
 func labelTime(l map[string]string) time.Time {

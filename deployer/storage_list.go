@@ -23,6 +23,19 @@ type ListOptions struct {
 	Statuses []Status
 	// All keeps every status.
 	All bool
+	// Offset skips that many releases of the sorted, filtered list; Max, when
+	// positive, keeps at most that many after it (helm list --offset, --max).
+	Offset, Max int
+}
+
+// window cuts the sorted, filtered heads to Offset and Max, before anything
+// is decoded.
+func (o ListOptions) window(heads []Head) []Head {
+	heads = heads[min(max(o.Offset, 0), len(heads)):]
+	if o.Max > 0 && len(heads) > o.Max {
+		heads = heads[:o.Max]
+	}
+	return heads
 }
 
 func (o ListOptions) namespace() string {
