@@ -3,9 +3,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/berth-dev/berth/cli"
 )
@@ -16,9 +18,26 @@ var (
 	commit  = "unknown"
 )
 
+// interruptGrace is how long berth lets a cancelled command record its
+// failure and remove its temporary files before it exits anyway.
+const interruptGrace = time.Second
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		// A second signal, or a command that does not stop in time, ends
+		// the process: Ctrl-C always works.
+		select {
+		case <-sigs:
+		case <-time.After(interruptGrace):
+		}
+		fmt.Fprintln(os.Stderr, cli.InterruptedMessage)
+		os.Exit(cli.ExitInterrupted)
+	}()
 	code := cli.Run(ctx, os.Args, cli.Build{Version: version, Commit: commit}, os.Stdin, os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
 }

@@ -27,14 +27,31 @@ const (
 	groupOther    = "Other"
 )
 
+// ExitInterrupted is the exit code after SIGINT or SIGTERM (128+SIGINT, as
+// shells report Ctrl-C), and InterruptedMessage the one line berth prints.
+const (
+	ExitInterrupted    = 130
+	InterruptedMessage = "Error: interrupted"
+)
+
 // Run executes berth with args (args[0] is the program name) and returns the
-// process exit code: 0 ok, 1 error, 2 differences found (diff commands).
+// process exit code: 0 ok, 1 error, 2 differences found (diff commands), 130
+// interrupted (ctx cancelled).
 func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer recoverInternal(args, stderr, &code)
 	app := newApp(build, stdin, stdout, stderr)
 	err := app.RunContext(ctx, args)
+	if name, ok := app.Metadata[unknownHelpTopic]; ok && err == nil {
+		err = fmt.Errorf("unknown command %q: run 'berth --help' for the list", name)
+	}
 	if err == nil {
 		return 0
+	}
+	if ctx.Err() != nil {
+		// One line: the error of a cancelled request names URLs (an upload's
+		// _state token among them) and says nothing the user needs.
+		fmt.Fprintln(stderr, InterruptedMessage)
+		return ExitInterrupted
 	}
 	var exit ucli.ExitCoder
 	if errors.As(err, &exit) {

@@ -27,17 +27,20 @@ func bundleCommand() *ucli.Command {
 	}
 }
 
+const flagSkipTestImages = "skip-test-images"
+
 func bundleSaveCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "bundle file to write", Value: "bundle.tar"},
 		&ucli.StringSliceFlag{Name: flagImage, Usage: "another image reference to include (repeatable)"},
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version (oci:// references)"},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version to render for (default " + oci.DefaultCheckKubeVersion + ")"},
+		&ucli.BoolFlag{Name: flagSkipTestImages, Usage: "leave out images used only by test hooks (berth test then cannot run on the far side)"},
 	}
 	flags = append(append(flags, valuesFlags()...), registryFlags()...)
 	return &ucli.Command{
 		Name:      "save",
-		Usage:     "write the chart and the images of its pod templates (rendered with its values, -f/--set) to one tar",
+		Usage:     "write the chart and the images of its pod templates and test hooks (rendered with its values, -f/--set) to one tar",
 		ArgsUsage: "CHART_REF|DIR|TGZ -o release.tar",
 		Flags:     flags,
 		Action:    runBundleSave,
@@ -66,7 +69,7 @@ func runBundleSave(c *ucli.Context) error {
 	}
 	out := c.String("output")
 	entries, err := client.BundleSave(c.Context, tgz, out, oci.BundleOptions{Values: vals,
-		KubeVersion: c.String(flagKubeVersion), Extra: c.StringSlice(flagImage)})
+		KubeVersion: c.String(flagKubeVersion), Extra: c.StringSlice(flagImage), SkipTestImages: c.Bool(flagSkipTestImages)})
 	if err != nil {
 		return err
 	}
@@ -155,13 +158,13 @@ func printBundle(c *ucli.Context, entries []oci.BundleEntry, format string) erro
 		return err
 	}
 	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tREFERENCE\tDIGEST\tSIZE")
+	fmt.Fprintln(tw, "KIND\tROLE\tREFERENCE\tDIGEST\tSIZE")
 	for _, e := range entries {
-		kind := e.Kind
-		if e.Extra {
-			kind += " (extra)"
+		role := e.Role
+		if role == "" {
+			role = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", kind, e.Ref, e.Digest, humanBytes(e.Size))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Kind, role, e.Ref, e.Digest, humanBytes(e.Size))
 	}
 	return tw.Flush()
 }

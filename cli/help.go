@@ -19,6 +19,7 @@ EXIT CODES:
    0  success
    1  error: an "Error:" line saying what failed (with the cause), then a "Hint:" line for common causes
    2  differences found (berth diff)
+   130  interrupted (SIGINT or SIGTERM): one "Error: interrupted" line
 
 ENVIRONMENT:
    KUBECONFIG            kubeconfig files, merged in order (--kubeconfig names one file)
@@ -40,6 +41,10 @@ ENVIRONMENT:
 Run 'berth COMMAND --help' for a command's flags and examples; docs/ has one page per command group.
 `
 
+// unknownHelpTopic is the App.Metadata key naming the command that
+// `berth help NAME` did not find.
+const unknownHelpTopic = "berth.unknownHelpTopic"
+
 // addHelp gives every command an EXAMPLES section (from helpExamples) and the
 // root help its examples, exit codes and environment.
 func addHelp(app *ucli.App) {
@@ -47,8 +52,9 @@ func addHelp(app *ucli.App) {
 		`{{template "visibleCommandCategoryTemplate" .}}`, escapeTemplate(commandGroups(app.Commands)), 1) + rootHelpFooter
 	app.OnUsageError = usageError("")
 	app.CommandNotFound = func(c *ucli.Context, name string) {
-		// urfave calls this for `berth help NAME`; `berth NAME` errors itself.
-		fmt.Fprintf(c.App.ErrWriter, "Error: unknown command %q: run 'berth --help' for the list\n", name)
+		// urfave calls this for `berth help NAME` (`berth NAME` errors
+		// itself) and then succeeds: Run turns the mark into exit code 1.
+		c.App.Metadata[unknownHelpTopic] = name
 	}
 	app.Action = unknownCommand("")
 	examples := helpExamples()

@@ -268,7 +268,7 @@ func TestInterruptedWaitIsNotATimeout(t *testing.T) {
 		t.Fatalf("error = %v", err)
 	}
 	h := wantHistory(t, d, env, "i", StatusDeployed, StatusFailed)
-	if !strings.Contains(h[1].Info.Description, "interrupted") || strings.Contains(h[1].Info.Description, "timed out") {
+	if h[1].Info.Description != `Release "i" has been cancelled` {
 		t.Errorf("description = %q", h[1].Info.Description)
 	}
 }

@@ -1,6 +1,10 @@
 package deployer
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
 
 // A plan is one operation worked out before anything is written: the
 // revision to record, the objects to move from and to, the hooks around
@@ -89,7 +93,12 @@ func applyOptions(rel *Release, verb string, o Options, method ApplyMethod) Appl
 }
 
 // failedDescription is the description Helm gives a failed revision.
+// An interrupted operation (SIGINT, SIGTERM) is recorded as cancelled, as
+// Helm records it, not as a failure of the release itself.
 func failedDescription(p *plan, cause error) string {
+	if errors.Is(cause, context.Canceled) {
+		return fmt.Sprintf("Release %q has been cancelled", p.rel.Name)
+	}
 	switch p.verb {
 	case "install":
 		return fmt.Sprintf("Release %q failed: %s", p.rel.Name, cause)

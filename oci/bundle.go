@@ -23,8 +23,18 @@ const (
 	// AnnotationBundleExtra marks images added with --image, which the
 	// chart does not render.
 	AnnotationBundleExtra = "dev.berth.bundle.extra"
-	KindChart             = "chart"
-	KindImage             = "image"
+	// AnnotationBundleRole says why an image is in the bundle: RoleWorkload,
+	// RoleTest or RoleExtra.
+	AnnotationBundleRole = "dev.berth.bundle.role"
+	KindChart            = "chart"
+	KindImage            = "image"
+)
+
+// Image roles in a bundle.
+const (
+	RoleWorkload = "workload" // rendered by the release's manifests or non-test hooks
+	RoleTest     = "test"     // used only by test hooks (`berth test`)
+	RoleExtra    = "extra"    // added with --image
 )
 
 // BundleOptions change what BundleSave collects.
@@ -35,6 +45,8 @@ type BundleOptions struct {
 	KubeVersion string
 	// Extra are more image references to include (--image).
 	Extra []string
+	// SkipTestImages leaves out images used only by test hooks.
+	SkipTestImages bool
 }
 
 // BundleEntry is one item of a bundle.
@@ -44,24 +56,30 @@ type BundleEntry struct {
 	Digest string `json:"digest"`
 	Size   int64  `json:"size"` // all blobs, manifests included
 	Extra  bool   `json:"extra,omitempty"`
+	Role   string `json:"role,omitempty"` // images: RoleWorkload, RoleTest or RoleExtra
 }
 
 // BundleSave writes tgz (a chart archive) and every image it deploys —
 // found by rendering it with opts.Values and collecting the images of pod
-// templates, plus opts.Extra — as one OCI layout tar at out. Images are
-// read from their registries and stored by digest.
+// templates, test hooks included unless opts.SkipTestImages, plus
+// opts.Extra — as one OCI layout tar at out. Images are read from their
+// registries and stored by digest.
 func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts BundleOptions) ([]BundleEntry, error) {
 	ch, err := chartfmt.LoadArchive(bytesReader(tgz))
 	if err != nil {
 		return nil, fmt.Errorf("bundle: %w", err)
 	}
-	refs, err := ChartImages(ctx, ch, opts.Values, opts.KubeVersion)
+	refs, tests, err := chartImageRoles(ctx, ch, opts.Values, opts.KubeVersion)
 	if err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
 	}
+	if opts.SkipTestImages {
+		tests = nil
+	}
+	roles := imageRoles(refs, tests, opts.Extra)
 	iopts := c.ImageOptions()
 	arts := map[string]image.Artifact{}
-	for _, ref := range append(refs, opts.Extra...) {
+	for ref := range roles {
 		if arts[ref] != nil {
 			continue
 		}
@@ -77,7 +95,7 @@ func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts Bu
 	}
 	var entries []BundleEntry
 	err = writeAtomically(out, func(w io.Writer) error {
-		entries, err = writeBundle(w, art, ch, refs, opts.Extra, arts)
+		entries, err = writeBundle(w, art, ch, roles, arts)
 		return err
 	})
 	if err != nil {
@@ -88,14 +106,47 @@ func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts Bu
 
 // ChartImages renders ch and returns the images of its pod templates.
 func ChartImages(ctx context.Context, ch *chartfmt.Chart, vals map[string]any, kubeVersion string) ([]string, error) {
+	refs, _, err := chartImageRoles(ctx, ch, vals, kubeVersion)
+	return refs, err
+}
+
+// chartImageRoles renders ch once and returns the images of its pod
+// templates (manifests and non-test hooks), and those only test hooks use.
+func chartImageRoles(ctx context.Context, ch *chartfmt.Chart, vals map[string]any, kubeVersion string) (workload, tests []string, err error) {
 	if kubeVersion == "" {
 		kubeVersion = DefaultCheckKubeVersion
 	}
 	r, err := chartfmt.Render(ctx, ch, vals, chartfmt.RenderOptions{ReleaseName: "release-name", Namespace: "default", KubeVersion: kubeVersion})
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, nil, fmt.Errorf("render: %w", err)
 	}
-	return chartfmt.PodImages(r), nil
+	workload = chartfmt.PodImages(r)
+	var hooks []chartfmt.Manifest
+	for _, h := range r.Hooks {
+		if h.IsTest() {
+			hooks = append(hooks, h.Manifest)
+		}
+	}
+	for _, img := range chartfmt.PodImages(&chartfmt.Rendered{Manifests: hooks}) {
+		if !slices.Contains(workload, img) {
+			tests = append(tests, img)
+		}
+	}
+	return workload, tests, nil
+}
+
+// imageRoles gives each image its role; a rendered role wins over extra.
+func imageRoles(workload, tests, extra []string) map[string]string {
+	roles := map[string]string{}
+	for _, group := range []struct {
+		role string
+		refs []string
+	}{{RoleExtra, extra}, {RoleTest, tests}, {RoleWorkload, workload}} {
+		for _, r := range group.refs {
+			roles[r] = group.role
+		}
+	}
+	return roles
 }
 
 func chartArtifact(tgz []byte, ch *chartfmt.Chart) (*Artifact, error) {
@@ -106,7 +157,7 @@ func chartArtifact(tgz []byte, ch *chartfmt.Chart) (*Artifact, error) {
 	return BuildArtifact(tgz, ch.Metadata, nil, created)
 }
 
-func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, refs, extra []string, arts map[string]image.Artifact) ([]BundleEntry, error) {
+func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[string]string, arts map[string]image.Artifact) ([]BundleEntry, error) {
 	bw := newBundleWriter(w)
 	chartRef := ch.Name() + ":" + TagForVersion(ch.Metadata.Version)
 	for _, b := range [][]byte{art.Config, art.Chart, art.Manifest} {
@@ -117,20 +168,15 @@ func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, refs, extra []s
 	bw.index = append(bw.index, v1.Descriptor{MediaType: types.OCIManifestSchema1, Digest: v1.Hash{Algorithm: "sha256", Hex: art.ManifestDesc.Digest.Encoded()},
 		Size: art.ManifestDesc.Size, Annotations: map[string]string{image.AnnotationRefName: chartRef, AnnotationBundleKind: KindChart}})
 	entries := []BundleEntry{{Kind: KindChart, Ref: chartRef, Digest: art.ManifestDesc.Digest.String(), Size: int64(len(art.Config) + len(art.Chart) + len(art.Manifest))}}
-	all := append(append([]string{}, refs...), extra...)
-	sort.Strings(all)
-	done := map[string]bool{}
-	isExtra := map[string]bool{}
-	for _, e := range extra {
-		isExtra[e] = !slices.Contains(refs, e)
+	all := make([]string, 0, len(roles))
+	for ref := range roles {
+		all = append(all, ref)
 	}
+	sort.Strings(all)
 	for _, ref := range all {
-		if done[ref] {
-			continue
-		}
-		done[ref] = true
-		ann := map[string]string{image.AnnotationRefName: ref, AnnotationBundleKind: KindImage, AnnotationBundleImage: ref}
-		if isExtra[ref] {
+		role := roles[ref]
+		ann := map[string]string{image.AnnotationRefName: ref, AnnotationBundleKind: KindImage, AnnotationBundleImage: ref, AnnotationBundleRole: role}
+		if role == RoleExtra {
 			ann[AnnotationBundleExtra] = "true"
 		}
 		d, err := bw.add(arts[ref], ann)
@@ -141,7 +187,7 @@ func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, refs, extra []s
 		if err != nil {
 			return nil, err
 		}
-		entries = append(entries, BundleEntry{Kind: KindImage, Ref: ref, Digest: d.Digest.String(), Size: size, Extra: isExtra[ref]})
+		entries = append(entries, BundleEntry{Kind: KindImage, Ref: ref, Digest: d.Digest.String(), Size: size, Extra: role == RoleExtra, Role: role})
 	}
 	return entries, bw.close()
 }

@@ -49,8 +49,11 @@ func (c *Client) BundlePush(ctx context.Context, path, dest string, opts Relocat
 		if err != nil {
 			return nil, fmt.Errorf("bundle %s: %w", path, err)
 		}
+		// Test-only images are pushed but not rewritten: test hooks are
+		// not part of the release's manifests the rewrite is proven on.
+		role := bundleRole(d.Annotations)
 		moved = append(moved, movedImage{orig: d.Annotations[AnnotationBundleImage], art: a, dig: d.Digest.String(),
-			extra: d.Annotations[AnnotationBundleExtra] == "true"})
+			extra: role != RoleWorkload})
 	}
 	return c.pushRelocated(ctx, ch, moved, dest, opts)
 }
@@ -179,7 +182,19 @@ func BundleList(path string) ([]BundleEntry, error) {
 			return nil, fmt.Errorf("bundle %s: image %s: %w", path, d.Digest, err)
 		}
 		out = append(out, BundleEntry{Kind: KindImage, Ref: d.Annotations[AnnotationBundleImage], Digest: d.Digest.String(),
-			Size: size, Extra: d.Annotations[AnnotationBundleExtra] == "true"})
+			Size: size, Extra: d.Annotations[AnnotationBundleExtra] == "true", Role: bundleRole(d.Annotations)})
 	}
 	return out, nil
+}
+
+// bundleRole reads an image entry's role; bundles written before roles
+// existed hold workload and extra images only.
+func bundleRole(ann map[string]string) string {
+	if r := ann[AnnotationBundleRole]; r != "" {
+		return r
+	}
+	if ann[AnnotationBundleExtra] == "true" {
+		return RoleExtra
+	}
+	return RoleWorkload
 }

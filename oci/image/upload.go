@@ -36,6 +36,9 @@ func (p *Pusher) upload(ctx context.Context, l v1.Layer, r name.Repository) erro
 	ev.Kind = BlobStart
 	p.opts.emit(ev)
 	if err := p.rp.Upload(ctx, r, wrapped); err != nil {
+		if ctx.Err() != nil {
+			p.cancelUpload(ctx, r, err)
+		}
 		return fmt.Errorf("blob %s: %w", h, err)
 	}
 	p.mu.Lock()
