@@ -45,6 +45,10 @@ type Rendered struct {
 	CRDs []CRD
 	// Values are the coalesced values the templates saw.
 	Values Values
+	// Chart is the chart after dependency processing, as Helm stores it in
+	// a release: disabled subcharts dropped, the rest marked enabled, values
+	// merged with the enabled subcharts' defaults.
+	Chart *Chart
 }
 
 // Manifest is one rendered YAML document.
@@ -141,7 +145,7 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 	if err != nil {
 		return nil, &RenderError{err}
 	}
-	out := &Rendered{Values: vals, CRDs: crdObjects(c)}
+	out := &Rendered{Values: vals, CRDs: crdObjects(c), Chart: c}
 	out.Notes = takeNotes(files, c.Name(), opts.SubchartNotes)
 	out.Manifests, out.Hooks, err = sortRendered(files, opts.Warn)
 	if err != nil {

@@ -136,6 +136,12 @@ func (k *Kube) watchHook(ctx context.Context, o *Object) error {
 	var failure error
 	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		u, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			// Gone after we created it: deleted, e.g. by a Job's
+			// ttlSecondsAfterFinished: 0 (ingress-nginx). Helm counts a
+			// deleted hook as done.
+			return true, nil
+		}
 		if err != nil {
 			return false, nil
 		}

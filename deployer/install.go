@@ -82,6 +82,9 @@ func installRevision(opts InstallOptions, history []*Release) (int, error) {
 
 func newRelease(t Target, revision int, ch *Chart, values map[string]any, r *Rendered, rec RecordOptions) *Release {
 	now := Now()
+	if r.Chart != nil {
+		ch = r.Chart
+	}
 	return &Release{
 		Name: t.Name, Namespace: t.Namespace, Version: revision, Chart: ch, Config: values,
 		Manifest: joinManifests(r.Manifests), Hooks: r.Hooks, Labels: rec.Labels,

@@ -21,6 +21,9 @@ type Rendered struct {
 	Hooks     []*Hook
 	Notes     string
 	CRDs      []Manifest
+	// Chart is the chart as processed for these values (subcharts enabled
+	// or not, values merged), stored in the release; nil: Source.Chart.
+	Chart *Chart
 }
 
 // joinManifests writes documents the way Helm stores them in a release:

@@ -29,7 +29,7 @@ func ChartSource(ch *chartfmt.Chart, kubeVersion string, lookup chartfmt.Lookupe
 }
 
 func fromChartfmt(r *chartfmt.Rendered) *Rendered {
-	out := &Rendered{Notes: r.Notes}
+	out := &Rendered{Notes: r.Notes, Chart: StoredChart(r.Chart)}
 	for _, m := range r.Manifests {
 		out.Manifests = append(out.Manifests, Manifest{Source: m.Source, Content: m.Content})
 	}

@@ -69,11 +69,12 @@ func (d *Deployer) planRollback(ctx context.Context, opts RollbackOptions) (*pla
 	return p, nil
 }
 
+// copyHooks copies the target revision's hooks with their last runs, as
+// Helm does; only the rollback hooks that run get new ones.
 func copyHooks(hs []*Hook) []*Hook {
 	out := make([]*Hook, 0, len(hs))
 	for _, h := range hs {
 		c := *h
-		c.LastRun = HookExecution{}
 		out = append(out, &c)
 	}
 	return out

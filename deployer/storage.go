@@ -53,7 +53,9 @@ func SecretName(name string, version int) string {
 // Create writes a new revision. Creating the Secret is the lock: when the
 // revision already exists another operation got there first.
 func (s *Store) Create(ctx context.Context, r *Release) error {
-	sec, err := newSecret(r, "createdAt")
+	// Helm 3.22 stamps no createdAt on create (oracle-checked); only
+	// updates stamp modifiedAt.
+	sec, err := newSecret(r, "")
 	if err != nil {
 		return err
 	}
@@ -173,7 +175,9 @@ func newSecret(r *Release, stamp string) (*corev1.Secret, error) {
 	lbs["owner"] = "helm"
 	lbs["status"] = string(status)
 	lbs["version"] = strconv.Itoa(r.Version)
-	lbs[stamp] = strconv.FormatInt(time.Now().Unix(), 10)
+	if stamp != "" {
+		lbs[stamp] = strconv.FormatInt(time.Now().Unix(), 10)
+	}
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: SecretName(r.Name, r.Version), Namespace: r.Namespace, Labels: lbs},
 		Type:       secretType,
