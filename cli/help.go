@@ -16,9 +16,9 @@ EXAMPLES:
    berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
 
 EXIT CODES:
-   0    success
-   1    error: an "Error:" line saying what failed (with the cause), then a "Hint:" line for common causes
-   2    differences found (berth diff)
+   0  success
+   1  error: an "Error:" line saying what failed (with the cause), then a "Hint:" line for common causes
+   2  differences found (berth diff)
    130  interrupted (SIGINT or SIGTERM): one "Error: interrupted" line
 
 ENVIRONMENT:
