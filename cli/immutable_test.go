@@ -84,7 +84,7 @@ func TestChartVersionsAreImmutable(t *testing.T) {
 	if got := manifestDigest(t, r, "apps/podinfo", imageB); got != "" {
 		t.Fatalf("the refused release pushed its image %s", imageB)
 	}
-	if code, _, errOut = runStdin(t, "", "bundle", "save", first.Chart, "-o", filepath.Join(dir, "first.tar"), "--plain-http"); code != 0 {
+	if code, _, errOut = runStdin(t, "", "bundle", "save", first.Chart, "-o", filepath.Join(dir, "first.tar"), "--plain-http", "--skip-test-images"); code != 0 {
 		t.Fatalf("bundle save: %s", errOut)
 	}
 	code, again, errOut := release(tars[0])
@@ -95,7 +95,7 @@ func TestChartVersionsAreImmutable(t *testing.T) {
 	if code != 0 || second.Digest == first.Digest || manifestDigest(t, r, "apps/podinfo", v) != second.Digest {
 		t.Fatalf("release --force: exit %d, tag at %s: %s", code, manifestDigest(t, r, "apps/podinfo", v), errOut)
 	}
-	if code, _, errOut = runStdin(t, "", "bundle", "save", second.Chart, "-o", filepath.Join(dir, "second.tar"), "--plain-http"); code != 0 {
+	if code, _, errOut = runStdin(t, "", "bundle", "save", second.Chart, "-o", filepath.Join(dir, "second.tar"), "--plain-http", "--skip-test-images"); code != 0 {
 		t.Fatalf("bundle save: %s", errOut)
 	}
 

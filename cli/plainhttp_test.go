@@ -34,7 +34,7 @@ func TestNoPlainHTTPUnlessAsked(t *testing.T) {
 		t.Fatal(err)
 	}
 	bundle := filepath.Join(dir, "podinfo-bundle.tar")
-	if code, _, errOut := runStdin(t, "", "bundle", "save", rel.Chart, "-o", bundle, "--plain-http"); code != 0 {
+	if code, _, errOut := runStdin(t, "", "bundle", "save", rel.Chart, "-o", bundle, "--plain-http", "--skip-test-images"); code != 0 {
 		t.Fatalf("bundle save --plain-http: %s", errOut)
 	}
 
@@ -55,7 +55,7 @@ func TestNoPlainHTTPUnlessAsked(t *testing.T) {
 		{"copy", pinned, "--to", "oci://" + host + "/mirror"},
 		{"copy", pinned, "--to", "oci://" + host + "/mirror", "--with-images"},
 		{"bundle", "push", bundle, "--to", "oci://" + host + "/site"},
-		{"bundle", "save", pinned, "-o", filepath.Join(t.TempDir(), "b.tar")},
+		{"bundle", "save", pinned, "-o", filepath.Join(t.TempDir(), "b.tar"), "--skip-test-images"},
 		{"versions", src},
 		{"search", "oci://" + host},
 		{"show", "chart", src, "--version", rel.Version},
