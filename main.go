@@ -19,8 +19,11 @@ var (
 )
 
 // interruptGrace is how long berth lets a cancelled command record its
-// failure and remove its temporary files before it exits anyway.
-const interruptGrace = time.Second
+// failure and remove its temporary files before it exits anyway. Cancelled
+// renders and transfers stop at once; the bound is for the failed-revision
+// write, which must not be cut off by a slow API server (1 s lost it on a
+// loaded machine). A second signal still exits at once.
+const interruptGrace = 10 * time.Second
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -86,7 +86,9 @@ func (d *Deployer) runHook(ctx context.Context, rel *Release, h *Hook, event str
 	}
 	d.emit(rel.Name, "hook", "running %s hook %s", event, o)
 	h.LastRun = HookExecution{StartedAt: Now(), Phase: HookPhaseRunning}
-	if err := d.Store.Update(ctx, rel); err != nil {
+	// Not cancellable: a write cut off by Ctrl-C may still land, leaving
+	// rel's resourceVersion stale and the failed-revision record refused.
+	if err := d.Store.Update(context.WithoutCancel(ctx), rel); err != nil {
 		return nil, err
 	}
 	err = d.Cluster.RunHook(ctx, o)
