@@ -144,18 +144,34 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
-// A berth process SIGKILLed mid-upgrade leaves the release pending; the
-// next upgrade says so and names `berth recover`, which frees it.
-func TestCLIRecoverAfterSIGKILL(t *testing.T) {
-	env := testcluster.NewEnv(t)
-	bin := berthBinary(t)
-	chart := filepath.Join("testdata", "demo")
-	mustBerth(t, env, "install", "k", chart)
-	// The pre-upgrade Job can never be scheduled, so the upgrade hangs there.
-	cmd := exec.Command(bin, "--kubeconfig", env.Kubeconfig, "upgrade", "k", chart,
+// lockedBuffer is stderr written by a process while the test reads it
+// (a bare bytes.Buffer polled during the child's writes is a data race).
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startUpgradeAtHook starts `berth upgrade` of release name with a
+// pre-upgrade Job that can never be scheduled, and returns once the process
+// is waiting in that hook, with its stderr.
+func startUpgradeAtHook(t *testing.T, env *testcluster.Env, bin, name, chart string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, "--kubeconfig", env.Kubeconfig, "upgrade", name, chart,
 		"--set", "hooks.enabled=true,hooks.failPreUpgrade=true", "--timeout", "5m")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +183,17 @@ func TestCLIRecoverAfterSIGKILL(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	return cmd, stderr
+}
+
+// A berth process SIGKILLed mid-upgrade leaves the release pending; the
+// next upgrade says so and names `berth recover`, which frees it.
+func TestCLIRecoverAfterSIGKILL(t *testing.T) {
+	env := testcluster.NewEnv(t)
+	bin := berthBinary(t)
+	chart := filepath.Join("testdata", "demo")
+	mustBerth(t, env, "install", "k", chart)
+	cmd, _ := startUpgradeAtHook(t, env, bin, "k", chart)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

@@ -1,37 +1,15 @@
 package deployer_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/berth-dev/berth/testcluster"
 )
-
-// lockedBuffer is stderr written by a process while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // SIGINT or SIGTERM during an upgrade: berth exits 130 with one error line,
 // and the revision is recorded failed as cancelled (read back by helm).
@@ -42,22 +20,7 @@ func TestCLIInterruptedUpgradeExits130(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		name := "k-" + strings.ToLower(sig.String()[:3]) + "-" + strconv.Itoa(int(sig))
 		mustBerth(t, env, "install", name, chart)
-		// The pre-upgrade Job can never be scheduled, so the upgrade hangs there.
-		cmd := exec.Command(bin, "--kubeconfig", env.Kubeconfig, "upgrade", name, chart,
-			"--set", "hooks.enabled=true,hooks.failPreUpgrade=true", "--timeout", "5m")
-		stderr := &lockedBuffer{}
-		cmd.Stderr = stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(60 * time.Second)
-		for !strings.Contains(stderr.String(), "running pre-upgrade hook") {
-			if time.Now().After(deadline) {
-				_ = cmd.Process.Kill()
-				t.Fatalf("upgrade never reached its hook: %s", stderr.String())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		cmd, stderr := startUpgradeAtHook(t, env, bin, name, chart)
 		if err := cmd.Process.Signal(sig); err != nil {
 			t.Fatal(err)
 		}
