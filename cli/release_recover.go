@@ -14,8 +14,9 @@ func recoverCommand() *ucli.Command {
 		Usage:     "free a release left pending-install/upgrade/rollback by a killed process: mark it failed so the next command proceeds",
 		ArgsUsage: "NAME",
 		Category:  groupRelease,
-		Flags:     []ucli.Flag{namespaceFlag()},
-		Action:    runRecover,
+		Flags: []ucli.Flag{namespaceFlag(),
+			&ucli.BoolFlag{Name: "force", Usage: "mark the revision failed even though its operation's timeout has not run out (only when you know its process is gone)"}},
+		Action: runRecover,
 	}
 }
 
@@ -28,7 +29,7 @@ func runRecover(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := d.Recover(c.Context, deployer.Target{Name: args[0], Namespace: ns})
+	r, err := d.Recover(c.Context, deployer.RecoverOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Force: c.Bool("force")})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ func uninstallCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagDryRun, Usage: "simulate an uninstall"},
 		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+		&ucli.BoolFlag{Name: "force", Usage: "uninstall even while another install/upgrade/rollback holds the release (that operation then stops)"},
 	}
 	return &ucli.Command{
 		Name:      "uninstall",
@@ -44,7 +45,7 @@ func runUninstall(c *ucli.Context) error {
 	}
 	for _, name := range args {
 		res, err := d.Uninstall(c.Context, deployer.UninstallOptions{
-			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory), Options: opts,
+			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory), Force: c.Bool("force"), Options: opts,
 		})
 		if err != nil {
 			return fmt.Errorf("uninstallation of %s failed: %w", name, err)

@@ -15,6 +15,9 @@ type DeleteOptions struct {
 	// --take-ownership): they are skipped, not deleted. Helm 3 deletes them.
 	Release   string
 	Namespace string
+	// OwnedOnly deletes an object only if the live one names Release as
+	// its owner (objects without ownership annotations are skipped too).
+	OwnedOnly bool
 	DryRun    bool
 }
 
@@ -67,6 +70,9 @@ func (k *Kube) ownedBy(ctx context.Context, o *Object, opts DeleteOptions) (bool
 		return false, fmt.Errorf("get %s: %w", o, err)
 	}
 	ann := live.GetAnnotations()
+	if opts.OwnedOnly && (ann[releaseNameAnnotation] != opts.Release || ann[releaseNSAnnotation] != opts.Namespace) {
+		return false, nil
+	}
 	if name, ok := ann[releaseNameAnnotation]; ok && name != opts.Release {
 		return false, nil
 	}

@@ -21,6 +21,9 @@ type Deployer struct {
 	// Progress receives events while operations run (nil: none). The
 	// library prints nothing itself.
 	Progress func(Event)
+	// WatchInterval is how often a running operation checks that its
+	// revision still exists (0: every 2 s); see watchRevision.
+	WatchInterval time.Duration
 }
 
 // New connects a Deployer to the cluster cfg points at.
@@ -64,8 +67,13 @@ func (d *Deployer) emit(release, phase, format string, args ...any) {
 
 // withTimeout bounds an operation; zero means Helm's default of 5 minutes.
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, operationTimeout(d))
+}
+
+// operationTimeout is the --timeout in force: 5 minutes when unset.
+func operationTimeout(d time.Duration) time.Duration {
 	if d <= 0 {
-		d = 5 * time.Minute
+		return 5 * time.Minute
 	}
-	return context.WithTimeout(ctx, d)
+	return d
 }

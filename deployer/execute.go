@@ -35,12 +35,28 @@ func (d *Deployer) execute(ctx context.Context, p *plan) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !p.remove {
+		// Recorded with the pending revision so that recover and
+		// uninstall can tell when this operation will have given up.
+		p.rel.Deadline = time.Now().Add(operationTimeout(p.wait.Timeout))
+	}
 	if err := d.lock(ctx, p); err != nil {
 		return nil, err
 	}
 	d.pruneHistory(ctx, p.history, p.record.maxHistory)
-	cs, err := d.rollout(ctx, p, target)
+	watched, stop := ctx, func() {}
+	if !p.remove {
+		watched, stop = d.watchRevision(ctx, p.rel)
+	}
+	cs, err := d.rollout(watched, p, target)
+	gone := releaseGone(watched)
+	stop()
 	res := &Result{Release: p.rel, Changes: cs}
+	if gone != nil {
+		// Another process uninstalled the release: there is no revision
+		// left to record and nothing to roll back to.
+		return res, fmt.Errorf("%s %s stopped: %w", p.verb, p.rel.Name, gone)
+	}
 	if err != nil {
 		return res, d.fail(ctx, p, cs, target, err)
 	}
@@ -149,7 +165,7 @@ func (d *Deployer) rollout(ctx context.Context, p *plan, target []*Object) (*Cha
 		return cs, err
 	}
 	if p.wait.Wait {
-		if err := d.waitFor(ctx, p, target); err != nil {
+		if err := d.waitFor(ctx, p, target, cs); err != nil {
 			return cs, err
 		}
 	}
@@ -158,7 +174,16 @@ func (d *Deployer) rollout(ctx context.Context, p *plan, target []*Object) (*Cha
 
 func (d *Deployer) change(ctx context.Context, p *plan, target []*Object) (*ChangeSet, error) {
 	if p.remove {
-		cs, err := d.Cluster.Delete(ctx, p.original, DeleteOptions{Release: p.rel.Name, Namespace: p.rel.Namespace})
+		opts := DeleteOptions{Release: p.rel.Name, Namespace: p.rel.Namespace}
+		cs, err := d.Cluster.Delete(ctx, p.original, opts)
+		if err == nil && len(p.leftovers) > 0 {
+			var more *ChangeSet
+			opts.OwnedOnly = true
+			more, err = d.Cluster.Delete(ctx, p.leftovers, opts)
+			if more != nil {
+				cs.Entries = append(cs.Entries, more.Entries...)
+			}
+		}
 		if err != nil {
 			return cs, fmt.Errorf("uninstall %s: %w", p.rel.Name, err)
 		}
@@ -168,9 +193,9 @@ func (d *Deployer) change(ctx context.Context, p *plan, target []*Object) (*Chan
 	return d.Cluster.Apply(ctx, p.original, target, p.apply)
 }
 
-func (d *Deployer) waitFor(ctx context.Context, p *plan, target []*Object) error {
+func (d *Deployer) waitFor(ctx context.Context, p *plan, target []*Object, cs *ChangeSet) error {
 	if p.remove {
-		return d.Cluster.WaitDeleted(ctx, p.original)
+		return d.Cluster.WaitDeleted(ctx, deleted(append(p.original, p.leftovers...), cs))
 	}
 	return d.Cluster.Wait(ctx, target, p.wait.WaitForJobs, func(pending []PendingObject) {
 		if d.Progress != nil {
@@ -290,4 +315,22 @@ func (d *Deployer) dryRun(ctx context.Context, p *plan, mode DryRun, observe fun
 	})
 	res.Changes = cs
 	return res, err
+}
+
+// deleted are the objects cs records as deleted: those kept by policy or
+// owned by another release are not waited for.
+func deleted(objs []*Object, cs *ChangeSet) []*Object {
+	gone := map[Change]bool{}
+	for _, e := range cs.Entries {
+		if e.Action == ActionDeleted {
+			gone[e] = true
+		}
+	}
+	var out []*Object
+	for _, o := range objs {
+		if gone[Change{Kind: o.GetKind(), Namespace: o.GetNamespace(), Name: o.GetName(), Action: ActionDeleted}] {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -189,12 +189,12 @@ func TestRecoverPendingRelease(t *testing.T) {
 	if !errors.Is(err, ErrPending) || !strings.Contains(err.Error(), "berth recover p -n "+env.Namespace) {
 		t.Fatalf("error = %v", err)
 	}
-	if _, err := d.Recover(ctx, Target{Name: "p", Namespace: env.Namespace}); err != nil {
+	if _, err := d.Recover(ctx, RecoverOptions{Target: Target{Name: "p", Namespace: env.Namespace}}); err != nil {
 		t.Fatal(err)
 	}
 	upgrade(t, d, env, "p", "demo", map[string]any{"message": "after"})
 	wantHistory(t, d, env, "p", StatusSuperseded, StatusFailed, StatusDeployed)
-	if _, err := d.Recover(ctx, Target{Name: "p", Namespace: env.Namespace}); err == nil || !strings.Contains(err.Error(), "not pending") {
+	if _, err := d.Recover(ctx, RecoverOptions{Target: Target{Name: "p", Namespace: env.Namespace}}); err == nil || !strings.Contains(err.Error(), "not pending") {
 		t.Errorf("recover of a deployed release: %v", err)
 	}
 }

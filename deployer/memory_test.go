@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -30,6 +31,8 @@ type memRevision struct {
 	data   []byte
 	labels map[string]string
 	rv     string
+	// deadline is what the Secret annotation holds on a real store.
+	deadline time.Time
 }
 
 func newMemStore() *memStore { return &memStore{revs: map[string]memRevision{}} }
@@ -45,7 +48,7 @@ func (s *memStore) put(r *Release) error {
 	}
 	s.rv++
 	rv := strconv.Itoa(s.rv)
-	s.revs[memKey(r.Namespace, r.Name, r.Version)] = memRevision{data: data, labels: r.Labels, rv: rv}
+	s.revs[memKey(r.Namespace, r.Name, r.Version)] = memRevision{data: data, labels: r.Labels, rv: rv, deadline: r.Deadline}
 	r.resourceVersion = rv
 	return nil
 }
@@ -78,6 +81,9 @@ func (s *memStore) decode(m memRevision) (*Release, error) {
 		return nil, err
 	}
 	r.Labels, r.resourceVersion = m.labels, m.rv
+	if r.Info != nil && r.Info.Status.IsPending() {
+		r.Deadline = m.deadline
+	}
 	return r, nil
 }
 
@@ -167,6 +173,9 @@ type memCluster struct {
 	hookRuns  []string
 	// onWait, if set, runs at the start of each Wait (a concurrent actor).
 	onWait func()
+	// blockWait makes Wait last until its context ends, as a rollout that
+	// never becomes ready does.
+	blockWait bool
 }
 
 func newMemCluster() *memCluster {
@@ -261,6 +270,9 @@ func (c *memCluster) Delete(_ context.Context, objs []*Object, opts DeleteOption
 		}
 		foreign := opts.Release != "" && (ann[releaseNameAnnotation] != "" && ann[releaseNameAnnotation] != opts.Release ||
 			ann[releaseNSAnnotation] != "" && ann[releaseNSAnnotation] != opts.Namespace)
+		if opts.OwnedOnly && live != nil && (ann[releaseNameAnnotation] != opts.Release || ann[releaseNSAnnotation] != opts.Namespace) {
+			foreign = true
+		}
 		if keeps(o.Unstructured) || foreign {
 			cs.add(o, ActionSkipped)
 			continue
@@ -273,9 +285,13 @@ func (c *memCluster) Delete(_ context.Context, objs []*Object, opts DeleteOption
 	return cs, nil
 }
 
-func (c *memCluster) Wait(_ context.Context, objs []*Object, _ bool, progress func([]PendingObject)) error {
+func (c *memCluster) Wait(ctx context.Context, objs []*Object, _ bool, progress func([]PendingObject)) error {
 	if c.onWait != nil {
 		c.onWait()
+	}
+	if c.blockWait {
+		<-ctx.Done()
+		return waitEnded(ctx)
 	}
 	c.mu.Lock()
 	var pending []PendingObject

@@ -30,6 +30,9 @@ type plan struct {
 	// original are the objects of the revision being replaced (uninstall:
 	// the objects to delete).
 	original []*Object
+	// leftovers (uninstall) are objects only earlier revisions had; they
+	// are deleted only while they still name this release as owner.
+	leftovers []*Object
 	// pre and post are the hook events around the change ("": none).
 	pre, post string
 	apply     ApplyOptions

@@ -1,11 +1,15 @@
 package deployer
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // finish records a revision's final state.
 func (d *Deployer) finish(ctx context.Context, rel *Release, status Status, desc string) error {
 	rel.Info.Status = status
 	rel.Info.Description = desc
+	rel.Deadline = time.Time{} // only pending revisions have one
 	rel.Info.LastDeployed = Now()
 	// The operation's own context may be what failed; the record must land.
 	return d.Store.Update(context.WithoutCancel(ctx), rel)

@@ -6,18 +6,32 @@ import (
 	"time"
 )
 
+// RecoverOptions name the release to recover. Force marks the pending
+// revision failed even though its operation's timeout has not run out,
+// i.e. it may still be running.
+type RecoverOptions struct {
+	Target
+	Force bool
+}
+
 // Recover frees a release left pending-* by an operation that died (killed
 // process, lost connection): the pending revision is marked failed, so the
 // next upgrade or rollback proceeds. It refuses releases that are not
-// pending. The update is resourceVersion-checked, so if the operation was
-// in fact alive and writes first, Recover fails instead of corrupting it.
-func (d *Deployer) Recover(ctx context.Context, t Target) (*Release, error) {
-	last, err := newestRevision(ctx, d.Store, t)
+// pending, and, without Force, revisions whose operation may still be
+// running (its recorded deadline is in the future). The update is
+// resourceVersion-checked, so if the operation was in fact alive and
+// writes first, Recover fails instead of corrupting it.
+func (d *Deployer) Recover(ctx context.Context, opts RecoverOptions) (*Release, error) {
+	last, err := newestRevision(ctx, d.Store, opts.Target)
 	if err != nil {
 		return nil, err
 	}
 	if !last.Info.Status.IsPending() {
-		return nil, fmt.Errorf("release %q is not pending (revision %d is %s): nothing to recover", t.Name, last.Version, last.Info.Status)
+		return nil, fmt.Errorf("release %q is not pending (revision %d is %s): nothing to recover", opts.Name, last.Version, last.Info.Status)
+	}
+	if left := time.Until(last.Deadline); left > 0 && !opts.Force {
+		return nil, fmt.Errorf("release %q revision %d is %s and its operation may still be running: its timeout ends at %s (in %s); run recover again then, or pass --force if you know the process is gone: %w",
+			opts.Name, last.Version, last.Info.Status, last.Deadline.Local().Format(time.RFC3339), left.Round(time.Second), ErrPending)
 	}
 	markRecovered(last, "by berth recover")
 	if err := d.Store.Update(ctx, last); err != nil {

@@ -1,6 +1,8 @@
 package deployer
 
 import (
+	"time"
+
 	"github.com/berth-dev/berth/chartfmt"
 )
 
@@ -21,6 +23,12 @@ type Release struct {
 	// Labels are the user's custom labels; like Helm they live only on the
 	// Secret, never in the JSON.
 	Labels map[string]string `json:"-"`
+
+	// Deadline is when the operation that wrote a pending revision gives
+	// up (its --timeout from the start); zero when unknown (written by
+	// helm) or not pending. berth keeps it in a Secret annotation so that
+	// recover and uninstall can tell a live operation from a dead one.
+	Deadline time.Time `json:"-"`
 
 	// resourceVersion of the Secret this revision was read from, so updates
 	// fail instead of overwriting a concurrent writer's change.

@@ -54,12 +54,12 @@ func TestStateRecover(t *testing.T) {
 	ctx := context.Background()
 	d, s, _ := newMem()
 	stuckRevision(t, s, memInstall(t, d, nil), time.Now())
-	if _, err := d.Recover(ctx, memTarget); err != nil {
+	if _, err := d.Recover(ctx, RecoverOptions{Target: memTarget}); err != nil {
 		t.Fatal(err)
 	}
 	memUpgrade(t, d, map[string]any{"message": "after"})
 	memHistory(t, d, StatusSuperseded, StatusFailed, StatusDeployed)
-	if _, err := d.Recover(ctx, memTarget); err == nil || !strings.Contains(err.Error(), "not pending") {
+	if _, err := d.Recover(ctx, RecoverOptions{Target: memTarget}); err == nil || !strings.Contains(err.Error(), "not pending") {
 		t.Errorf("recover of a deployed release: %v", err)
 	}
 }
@@ -194,7 +194,7 @@ func TestStateRecoverDuringWaitKeepsDeployedRevision(t *testing.T) {
 	memInstall(t, d, nil)
 	c.onWait = func() {
 		c.onWait = nil
-		if _, err := d.Recover(ctx, memTarget); err != nil {
+		if _, err := d.Recover(ctx, RecoverOptions{Target: memTarget, Force: true}); err != nil {
 			t.Error(err)
 		}
 	}
@@ -212,7 +212,7 @@ func TestStateAtomicRollsBackDespiteConflict(t *testing.T) {
 	memInstall(t, d, nil)
 	c.onWait = func() {
 		c.onWait = nil
-		if _, err := d.Recover(ctx, memTarget); err != nil {
+		if _, err := d.Recover(ctx, RecoverOptions{Target: memTarget, Force: true}); err != nil {
 			t.Error(err)
 		}
 	}

@@ -23,6 +23,10 @@ const (
 	releaseKey   = "release"
 )
 
+// deadlineAnnotation holds a pending revision's Deadline. Helm neither
+// writes nor reads it; a helm write drops it, which reads as "unknown".
+const deadlineAnnotation = "berth.dev/operation-deadline"
+
 // systemLabels are the Secret labels Helm owns; user labels may not use them.
 var systemLabels = []string{"name", "owner", "status", "version", "createdAt", "modifiedAt"}
 
@@ -178,8 +182,12 @@ func newSecret(r *Release, stamp string) (*corev1.Secret, error) {
 	if stamp != "" {
 		lbs[stamp] = strconv.FormatInt(time.Now().Unix(), 10)
 	}
+	var ann map[string]string
+	if status.IsPending() && !r.Deadline.IsZero() {
+		ann = map[string]string{deadlineAnnotation: r.Deadline.UTC().Format(time.RFC3339)}
+	}
 	return &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: SecretName(r.Name, r.Version), Namespace: r.Namespace, Labels: lbs},
+		ObjectMeta: metav1.ObjectMeta{Name: SecretName(r.Name, r.Version), Namespace: r.Namespace, Labels: lbs, Annotations: ann},
 		Type:       secretType,
 		Data:       map[string][]byte{releaseKey: data},
 	}, nil
@@ -192,6 +200,9 @@ func releaseFromSecret(sec *corev1.Secret) (*Release, error) {
 	}
 	r.Labels = customLabels(sec.Labels)
 	r.resourceVersion = sec.ResourceVersion
+	if t, err := time.Parse(time.RFC3339, sec.Annotations[deadlineAnnotation]); err == nil && r.Info != nil && r.Info.Status.IsPending() {
+		r.Deadline = t
+	}
 	return r, nil
 }
 

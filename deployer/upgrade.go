@@ -192,6 +192,11 @@ func mergeLabels(prev, next map[string]string) map[string]string {
 }
 
 func pendingError(last *Release) error {
-	return fmt.Errorf("release %q revision %d is %s since %s: %w; if no other berth or helm process is working on it, run `berth recover %s -n %s` to mark it failed and continue (or upgrade with --take-over-after)",
-		last.Name, last.Version, last.Info.Status, lastActivity(last).Format(time.RFC3339), ErrPending, last.Name, last.Namespace)
+	how := fmt.Sprintf("run `berth recover %s -n %s` to mark it failed and continue (or upgrade with --take-over-after)", last.Name, last.Namespace)
+	if !last.Deadline.IsZero() && time.Until(last.Deadline) > 0 {
+		how = fmt.Sprintf("its timeout ends at %s; after that, run `berth recover %s -n %s` to mark it failed and continue (--force to do it now)",
+			last.Deadline.Local().Format(time.RFC3339), last.Name, last.Namespace)
+	}
+	return fmt.Errorf("release %q revision %d is %s since %s: %w; if no other berth or helm process is working on it, %s",
+		last.Name, last.Version, last.Info.Status, lastActivity(last).Format(time.RFC3339), ErrPending, how)
 }
