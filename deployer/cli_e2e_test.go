@@ -200,10 +200,16 @@ func TestCLIRecoverAfterSIGKILL(t *testing.T) {
 	_ = cmd.Wait()
 
 	_, errOut, code := berth(t, env, "upgrade", "k", chart)
-	if code != 1 || !strings.Contains(errOut, "is pending-upgrade") || !strings.Contains(errOut, "berth recover k -n "+env.Namespace) {
+	if code != 1 || !strings.Contains(errOut, "is pending-upgrade") || !strings.Contains(errOut, "berth recover k -n "+env.Namespace) || !strings.Contains(errOut, "--force to do it now") {
 		t.Fatalf("upgrade of a pending release: exit %d\n%s", code, errOut)
 	}
-	out := mustBerth(t, env, "recover", "k")
+	// The killed upgrade's 5-minute timeout has not run out: recover
+	// cannot tell it from a live one and wants --force.
+	_, errOut, code = berth(t, env, "recover", "k")
+	if code != 1 || !strings.Contains(errOut, "its timeout ends at") || !strings.Contains(errOut, "--force") {
+		t.Fatalf("recover before the timeout: exit %d\n%s", code, errOut)
+	}
+	out := mustBerth(t, env, "recover", "k", "--force")
 	if !strings.Contains(out, `release "k" revision 2 marked failed`) {
 		t.Errorf("recover output: %s", out)
 	}
