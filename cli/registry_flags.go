@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -22,6 +23,7 @@ const (
 	flagVersion      = "version"
 	flagDevel        = "devel"
 	flagRegistryConf = "registry-config"
+	flagIdleTimeout  = "registry-idle-timeout"
 )
 
 // Environment defaults of the TLS flags. berth reads them itself rather
@@ -47,6 +49,8 @@ func registryFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: flagUsername, Usage: "chart repository username (instead of stored credentials)", EnvVars: []string{"BERTH_REGISTRY_USERNAME"}},
 		&ucli.StringFlag{Name: flagPassword, Usage: "chart repository password (instead of stored credentials)", EnvVars: []string{"BERTH_REGISTRY_PASSWORD"}},
 		&ucli.StringFlag{Name: flagRegistryConf, Usage: "Helm registry config read when Docker's config.json has no entry", EnvVars: []string{"HELM_REGISTRY_CONFIG"}},
+		&ucli.DurationFlag{Name: flagIdleTimeout, Value: 60 * time.Second, EnvVars: []string{"BERTH_REGISTRY_IDLE_TIMEOUT"},
+			Usage: "fail a transfer when the registry sends or accepts no data for this long (each try; 0 disables)"},
 	}
 }
 
@@ -156,6 +160,12 @@ func envBool(name string) (bool, error) {
 func withCommon(c *ucli.Context, opts oci.Options) oci.Options {
 	opts.HelmRegistryConfig = c.String(flagRegistryConf)
 	opts.UserAgent = "berth/" + c.App.Version
+	if c.IsSet(flagIdleTimeout) {
+		opts.IdleTimeout = c.Duration(flagIdleTimeout)
+		if opts.IdleTimeout == 0 {
+			opts.IdleTimeout = -1 // the library's "disabled"
+		}
+	}
 	if debugEnabled(c) {
 		opts.Debugf = func(format string, args ...any) {
 			fmt.Fprintf(c.App.ErrWriter, "debug: "+format+"\n", args...)
