@@ -30,6 +30,9 @@ const (
 	TruncateBody
 	// CorruptBody alters one byte in the middle of the body, keeping its length.
 	CorruptBody
+	// Stall answers nothing and holds the request until the client gives
+	// up (a registry that hangs mid-upload: what Ctrl-C is for).
+	Stall
 )
 
 // Fault breaks the next Times requests that Match (every request if Match is
@@ -168,6 +171,11 @@ func (p *Proxy) handler(next http.Handler) http.Handler {
 			writeAuthError(w, http.StatusTooManyRequests, "TOOMANYREQUESTS", "injected fault: too many requests")
 		case ResetConnection:
 			resetConnection(w)
+		case Stall:
+			// The server notices a client that went away only once the
+			// body is read: take it all, then answer nothing.
+			_, _ = io.Copy(io.Discard, r.Body)
+			<-r.Context().Done()
 		default: // body faults act on the registry's response
 			next.ServeHTTP(w, r.WithContext(withFault(r.Context(), f.Kind)))
 		}
