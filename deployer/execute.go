@@ -51,6 +51,11 @@ func (d *Deployer) execute(ctx context.Context, p *plan) (*Result, error) {
 	cs, err := d.rollout(watched, p, target)
 	gone := releaseGone(watched)
 	stop()
+	if gone == nil && err != nil {
+		// A write of this operation's (a hook's state) may have lost
+		// to the uninstall before the watch saw it.
+		gone = d.revisionGone(ctx, p.rel)
+	}
 	res := &Result{Release: p.rel, Changes: cs}
 	if gone != nil {
 		// Another process uninstalled the release: there is no revision

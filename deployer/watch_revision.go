@@ -38,13 +38,8 @@ func (d *Deployer) watchRevision(ctx context.Context, rel *Release) (context.Con
 				return
 			case <-t.C:
 			}
-			now, err := d.Store.Get(ctx, rel.Namespace, rel.Name, rel.Version)
-			switch {
-			case errors.Is(err, ErrReleaseNotFound):
-				cancel(fmt.Errorf("%s revision %d was deleted: %w", rel.Name, rel.Version, ErrReleaseGone))
-				return
-			case err == nil && now.Info != nil && now.Info.Status == StatusUninstalling:
-				cancel(fmt.Errorf("%s revision %d is being uninstalled: %w", rel.Name, rel.Version, ErrReleaseGone))
+			if gone := d.revisionGone(ctx, rel); gone != nil {
+				cancel(gone)
 				return
 			}
 			// Other read errors are transient as far as this watch goes:
@@ -52,6 +47,20 @@ func (d *Deployer) watchRevision(ctx context.Context, rel *Release) (context.Con
 		}
 	}()
 	return ctx, func() { close(done); cancel(nil) }
+}
+
+// revisionGone reads rel's revision and returns an ErrReleaseGone error
+// when it was deleted or moved to uninstalling; nil otherwise, read errors
+// included.
+func (d *Deployer) revisionGone(ctx context.Context, rel *Release) error {
+	now, err := d.Store.Get(ctx, rel.Namespace, rel.Name, rel.Version)
+	switch {
+	case errors.Is(err, ErrReleaseNotFound):
+		return fmt.Errorf("%s revision %d was deleted: %w", rel.Name, rel.Version, ErrReleaseGone)
+	case err == nil && now.Info != nil && now.Info.Status == StatusUninstalling:
+		return fmt.Errorf("%s revision %d is being uninstalled: %w", rel.Name, rel.Version, ErrReleaseGone)
+	}
+	return nil
 }
 
 // releaseGone reports the ErrReleaseGone cause of a watched context.
