@@ -40,9 +40,10 @@ const (
 func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer recoverInternal(args, stderr, &code)
 	app := newApp(build, stdin, stdout, stderr)
+	app.Metadata[rawArgsKey] = args
 	err := app.RunContext(ctx, args)
 	if name, ok := app.Metadata[unknownHelpTopic]; ok && err == nil {
-		err = fmt.Errorf("unknown command %q: run 'berth --help' for the list", name)
+		err = unknownCommandError("", fmt.Sprint(name), app.Commands)
 	}
 	if err == nil {
 		return 0
@@ -111,6 +112,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		},
 	}
 	addHelp(app)
+	addCommandGlobals(app.Flags, app.Commands)
 	noHelpSubcommand(app.Commands)
 	return app
 }

@@ -85,7 +85,7 @@ func runTemplate(c *ucli.Context) error {
 		return err
 	}
 	warn := func(format string, args ...any) {
-		if c.Bool(flagDebug) {
+		if fl.Bool(flagDebug) {
 			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
 		}
 	}

@@ -29,7 +29,7 @@ func positionalArgs(c *ucli.Context) ([]string, error) {
 			f = findFlag(c.App.Flags, name) // a global flag such as --debug
 		}
 		if f == nil {
-			return nil, fmt.Errorf("unknown flag: %s", a)
+			return nil, unknownFlagError(c.App, commandPath(c), c.Command.Flags, name)
 		}
 		if _, isBool := f.(*ucli.BoolFlag); isBool && !hasValue {
 			value, hasValue = "true", true
