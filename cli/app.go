@@ -109,6 +109,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			bundleCommand(),
 			copyCommand(),
 			completionCommand(),
+			envCommand(),
 		},
 	}
 	addHelp(app)

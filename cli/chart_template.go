@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -23,6 +24,10 @@ const (
 	flagOutputDir   = "output-dir"
 	flagNameTmpl    = "name-template"
 	flagGenerate    = "generate-name"
+	flagReleaseName = "release-name"
+	flagPostRender  = "post-renderer"
+	flagPostRArgs   = "post-renderer-args"
+	flagDepUpdate   = "dependency-update"
 )
 
 func templateCommand() *ucli.Command {
@@ -36,7 +41,12 @@ func templateCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagNameTmpl, Usage: "specify template used to name the release"},
 		&ucli.BoolFlag{Name: flagGenerate, Aliases: []string{"g"}, Usage: "generate the name (and omit the NAME parameter); template keeps \"release-name\""},
 		&ucli.StringFlag{Name: flagOutputDir, Usage: "writes the executed templates to files in output-dir instead of stdout"},
+		&ucli.BoolFlag{Name: flagReleaseName, Usage: "use release name in the output-dir path"},
+		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "accepted as Helm does: template never installs CRDs (--include-crds prints them)"},
+		dependencyUpdateFlag(),
 	}
+	flags = append(flags, postRenderFlags()...)
+	flags = append(flags, templateInstallFlags()...)
 	flags = append(flags, arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions")...)
 	flags = append(flags, arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates")...)
 	flags = append(flags,
@@ -80,6 +90,15 @@ func runTemplate(c *ucli.Context) error {
 			}
 		}
 	}
+	pr, err := postRenderer(c, fl)
+	if err != nil {
+		return err
+	}
+	if fl.Bool(flagDepUpdate) {
+		if err := updateMissingDependencies(c, chartPath); err != nil {
+			return err
+		}
+	}
 	ch, err := loadChartRef(c, chartPath)
 	if err != nil {
 		return err
@@ -112,6 +131,9 @@ func runTemplate(c *ucli.Context) error {
 		ShowOnly:    arrayValue(c, flagShowOnly),
 	}
 	if dir := fl.String(flagOutputDir); dir != "" {
+		if fl.Bool(flagReleaseName) {
+			dir = filepath.Join(dir, name)
+		}
 		wrote, err := r.WriteTemplateFiles(dir, outOpts)
 		for _, p := range wrote {
 			fmt.Fprintf(c.App.Writer, "wrote %s\n", p)
@@ -123,8 +145,15 @@ func runTemplate(c *ucli.Context) error {
 		_, err = io.WriteString(c.App.Writer, "\n")
 		return err
 	}
-	out, err := r.TemplateOutput(outOpts)
-	if err != nil {
+	var out string
+	if pr != nil {
+		var pre *chartfmt.PostRenderError
+		if out, err = r.PostRenderedTemplateOutput(c.Context, outOpts, pr); errors.As(err, &pre) {
+			return fmt.Errorf("%w\n\nUse --debug flag to render out invalid YAML", err)
+		} else if err != nil {
+			return err
+		}
+	} else if out, err = r.TemplateOutput(outOpts); err != nil {
 		return err
 	}
 	_, err = io.WriteString(c.App.Writer, out)
