@@ -74,6 +74,7 @@ berth get manifest web --revision 2`,
 		"get notes":    `berth get notes web`,
 		"get hooks":    `berth get hooks web`,
 		"get all":      `berth get all web --revision 1`,
+		"get metadata": `berth get metadata web -o json`,
 		"test":         `berth test web --timeout 2m`,
 		"recover": `berth recover web           # after a killed upgrade left it pending-upgrade
 berth upgrade web ./hello   # then proceed`,
@@ -100,6 +101,8 @@ berth bundle export hello.tar hello@sha256:… -o hello-image.tar --tag registry
 berth copy oci://reg.example.com/apps/hello@sha256:… --to oci://mirror.example.com/apps --with-images`,
 
 		// Other
+		"env": `berth env                                    # every variable berth reads, KEY="value"
+berth env BERTH_CACHE_HOME                   # one value`,
 		"version": `berth version
 berth version -o json`,
 		"completion": `source <(berth completion bash)

@@ -46,7 +46,11 @@ func unknownFlagError(app *ucli.App, path string, flags []ucli.Flag, name string
 			names = append(names, "--"+n)
 		}
 	}
-	return usageProblem("unknown flag: "+typed, suggestions("--"+name, names), path)
+	first := "unknown flag: " + typed
+	if len(name) == 1 {
+		first = fmt.Sprintf("unknown shorthand flag: '%s' in %s", name, typed)
+	}
+	return usageProblem(first, suggestions("--"+name, names), path)
 }
 
 // unknownCommandError is Helm's `unknown command "x" for "helm get"`.
@@ -69,8 +73,6 @@ func usageProblem(first string, suggest []string, path string) error {
 		for _, s := range suggest {
 			b.WriteString("\t" + s + "\n")
 		}
-	} else {
-		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "\nRun '%s --help' for usage.", strings.TrimSpace("berth "+path))
 	return usageErr{b.String()}
