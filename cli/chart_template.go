@@ -103,10 +103,9 @@ func runTemplate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	warn := func(format string, args ...any) {
-		if fl.Bool(flagDebug) {
-			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
-		}
+	warn := renderWarnings(c, fl.Bool(flagDebug))
+	if ch.Metadata.Deprecated {
+		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
 	}
 	r, err := chartfmt.Render(c.Context, ch, vals, chartfmt.RenderOptions{
 		ReleaseName:          name,

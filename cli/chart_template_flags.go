@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"sync"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -92,4 +93,18 @@ func hide(f ucli.Flag) ucli.Flag {
 		g.Hidden = true
 	}
 	return f
+}
+
+// renderWarnings prints rendering warnings on stderr as Helm does: the ones
+// Helm logs always with its source position, the rest only with --debug.
+func renderWarnings(c *ucli.Context, debug bool) func(format string, args ...any) {
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		line, always := chartfmt.HelmLogLine(fmt.Sprintf(format, args...))
+		if always || debug {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(c.App.ErrWriter, line)
+		}
+	}
 }

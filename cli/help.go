@@ -13,7 +13,7 @@ EXAMPLES:
    berth release ./hello --image hello=hello.tar --to oci://reg.example.com/apps
    berth install web oci://reg.example.com/apps/hello@sha256:… --wait
    berth diff upgrade web oci://reg.example.com/apps/hello@sha256:…
-   berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
+   berth bundle save oci://reg.example.com/apps/hello@sha256:… --file hello.tar
 
 EXIT CODES:
    0  success

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"io/fs"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
+
+	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
 // errorHint says what to do about the common causes of a failure; the
@@ -17,7 +20,17 @@ func errorHint(err error) string {
 	var unknownCA x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var path *fs.PathError
+	var refused *errcode.ErrorResponse
 	switch {
+	case errors.As(err, &refused) && (refused.StatusCode == http.StatusUnauthorized || refused.StatusCode == http.StatusForbidden):
+		host := ""
+		if refused.URL != nil {
+			host = refused.URL.Host
+		}
+		if strings.HasPrefix(err.Error(), "login to ") {
+			return "the registry refused this username and password (or token): check them; --password-stdin reads one line, its newline dropped"
+		}
+		return "the registry wants credentials it accepts: run `berth registry login " + host + "`, or pass --username and --password"
 	case errors.Is(err, context.Canceled):
 		return ""
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -86,11 +86,11 @@ berth diff upgrade web oci://reg.example.com/apps/hello@sha256:… -o json`,
 berth diff rollback web 3 --no-color`,
 
 		// Bundle
-		"bundle": `berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
+		"bundle": `berth bundle save oci://reg.example.com/apps/hello@sha256:… --file hello.tar
 berth bundle list hello.tar
 berth bundle push hello.tar --to oci://site-registry.local/apps`,
-		"bundle save": `berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
-berth bundle save ./hello -f prod.yaml --image busybox:1.37 -o hello.tar`,
+		"bundle save": `berth bundle save oci://reg.example.com/apps/hello@sha256:… --file hello.tar
+berth bundle save ./hello -f prod.yaml --image busybox:1.37 --file hello.tar`,
 		"bundle push": `berth bundle push hello.tar --to oci://site-registry.local/apps
 berth bundle push hello.tar --to oci://127.0.0.1:5000/apps --plain-http -o json`,
 		"bundle list": `berth bundle list hello.tar

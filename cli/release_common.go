@@ -146,7 +146,11 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}
-	src, err := chartSource(d, ch, deployer.RenderSettings{SubchartNotes: c.Bool(flagRenderSubNotes), PostRenderer: pr})
+	if ch.Metadata.Deprecated && c.Command.Name != "diff" {
+		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
+	}
+	src, err := chartSource(d, ch, deployer.RenderSettings{SubchartNotes: c.Bool(flagRenderSubNotes), PostRenderer: pr,
+		Warn: renderWarnings(c, c.Bool(flagDebug))})
 	return d, ns, ch, src, err
 }
 

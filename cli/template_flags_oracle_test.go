@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,4 +115,64 @@ func TestUnknownMatchesHelm(t *testing.T) {
 			t.Errorf("berth %v: exit %d, stderr:\n%s\nhelm: exit %d, stderr:\n%s", c.args, code, bErr, hCode, hErr.String())
 		}
 	}
+}
+
+// TestTemplateWarningsMatchHelm: the warnings Helm prints on stderr without
+// --debug (a deprecated chart, values that cannot be coalesced, a
+// dependency condition that is not a bool) are berth's stderr too. Helm
+// prints the coalesce warnings in map order, so lines are compared sorted.
+func TestTemplateWarningsMatchHelm(t *testing.T) {
+	helm, err := tools.Path("helm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "old")
+	files := map[string]string{
+		"Chart.yaml": "apiVersion: v2\nname: old\nversion: 1.0.0\ndeprecated: true\n" +
+			"dependencies:\n- name: sub\n  version: 0.1.0\n  condition: sub.on\n",
+		"values.yaml":                  "nest:\n  a:\n    x: 1\ncfg:\n  a: 1\nlist: [1]\n",
+		"templates/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  v: {{ .Values.nest | toJson | quote }}\n",
+		"charts/sub/Chart.yaml":        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+		"charts/sub/values.yaml":       "on: true\n",
+		"charts/sub/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := t.TempDir()
+	for name, args := range map[string][]string{
+		"deprecated":     {"rel", dir},
+		"coalesce":       {"rel", dir, "--set", "nest.a=5", "--set", "cfg.a.b=1", "--set", "list.a=1"},
+		"condition":      {"rel", dir, "--set", "sub.on=maybe"},
+		"post-renderer":  {"rel", dir, "--set", "nest.a=5", "--post-renderer", "cat"},
+		"table-override": {"rel", dir, "--set", "nest.a.x=2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tc := oracleCase{args: commonFlags(args...)}
+			hOut, hErr, hCode := runHelmTemplate(t, helm, home, tc)
+			bOut, bErr, bCode := runBerthTemplate(tc)
+			if hCode != 0 || bCode != 0 || hOut != bOut {
+				t.Fatalf("helm exit %d, berth exit %d\n%s\nhelm stderr:\n%s\nberth stderr:\n%s", hCode, bCode,
+					unifiedDiff("helm", hOut, "berth", bOut), hErr, bErr)
+			}
+			if h, b := sortedLines(hErr), sortedLines(bErr); h != b {
+				t.Fatalf("stderr differs\n%s", unifiedDiff("helm", h, "berth", b))
+			}
+			if !strings.Contains(bErr, "WARNING: This chart is deprecated\n") {
+				t.Fatalf("no deprecation warning:\n%s", bErr)
+			}
+		})
+	}
+}
+
+func sortedLines(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }

@@ -15,6 +15,8 @@ type RenderSettings struct {
 	// does: every non-hook manifest, joined as the release stores them,
 	// goes through it; hooks and crds/ files do not.
 	PostRenderer *chartfmt.PostRenderer
+	// Warn receives the warnings Helm logs while rendering (may be nil).
+	Warn func(format string, args ...any)
 }
 
 // ChartSourceWith is ChartSource with settings applied to every render.
@@ -25,7 +27,7 @@ func ChartSourceWith(ch *chartfmt.Chart, kubeVersion string, lookup chartfmt.Loo
 			r, err := chartfmt.Render(ctx, ch, req.Values, chartfmt.RenderOptions{
 				ReleaseName: req.Name, Namespace: req.Namespace, Revision: req.Revision,
 				IsUpgrade: req.IsUpgrade, KubeVersion: kubeVersion, Lookup: lookup,
-				SubchartNotes: s.SubchartNotes,
+				SubchartNotes: s.SubchartNotes, Warn: s.Warn,
 			})
 			if err != nil {
 				return nil, err
