@@ -28,6 +28,7 @@ const (
 	flagPostRender  = "post-renderer"
 	flagPostRArgs   = "post-renderer-args"
 	flagDepUpdate   = "dependency-update"
+	flagValidate    = "validate"
 )
 
 func templateCommand() *ucli.Command {
@@ -44,6 +45,7 @@ func templateCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagReleaseName, Usage: "use release name in the output-dir path"},
 		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "accepted as Helm does: template never installs CRDs (--include-crds prints them)"},
 		dependencyUpdateFlag(),
+		&ucli.BoolFlag{Name: flagValidate, Usage: "validate the manifests against the cluster (its version and APIs; --dry-run=server also answers lookup from it), as an install would, writing nothing"},
 	}
 	flags = append(flags, postRenderFlags()...)
 	flags = append(flags, templateInstallFlags()...)
@@ -107,7 +109,7 @@ func runTemplate(c *ucli.Context) error {
 	if ch.Metadata.Deprecated {
 		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
 	}
-	r, err := chartfmt.Render(c.Context, ch, vals, chartfmt.RenderOptions{
+	ro := chartfmt.RenderOptions{
 		ReleaseName:          name,
 		Namespace:            templateNamespace(c, fl),
 		IsUpgrade:            fl.Bool(flagIsUpgrade),
@@ -115,13 +117,23 @@ func runTemplate(c *ucli.Context) error {
 		APIVersions:          arrayValue(c, flagAPIVersions),
 		SkipSchemaValidation: fl.Bool(flagSkipSchemaVl),
 		Warn:                 warn,
-	})
+	}
+	live, err := liveCluster(c, fl, &ro)
+	if err != nil {
+		return err
+	}
+	r, err := chartfmt.Render(c.Context, ch, vals, ro)
 	if err != nil {
 		var re *chartfmt.RenderError
 		if errors.As(err, &re) {
 			return fmt.Errorf("%w\n\nUse --debug flag to render out invalid YAML", err)
 		}
 		return err
+	}
+	if live != nil && fl.Bool(flagValidate) {
+		if err := live.ValidateRendered(r, ro.Namespace); err != nil {
+			return err
+		}
 	}
 	outOpts := chartfmt.TemplateOutputOptions{
 		IncludeCRDs: fl.Bool(flagIncludeCRDs),

@@ -8,6 +8,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/deployer"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -107,4 +108,30 @@ func renderWarnings(c *ucli.Context, debug bool) func(format string, args ...any
 			fmt.Fprintln(c.App.ErrWriter, line)
 		}
 	}
+}
+
+// liveCluster connects to the cluster for `template --validate` (the
+// cluster's version and APIs replace --kube-version and -a, as in Helm)
+// and `--dry-run=server` (lookup answered live); nil for neither.
+func liveCluster(c *ucli.Context, fl *cmdFlags, ro *chartfmt.RenderOptions) (*deployer.Kube, error) {
+	server := fl.String(flagDryRun) == "server"
+	if !fl.Bool(flagValidate) && !server {
+		return nil, nil
+	}
+	d, _, err := connectDeployer(c)
+	if err != nil {
+		return nil, err
+	}
+	if server {
+		ro.Lookup = d.Kube
+	}
+	if fl.Bool(flagValidate) {
+		if ro.KubeVersion, err = d.Kube.ServerVersion(); err != nil {
+			return nil, err
+		}
+		if ro.APIVersions, err = d.Kube.APIVersions(); err != nil {
+			return nil, err
+		}
+	}
+	return d.Kube, nil
 }
