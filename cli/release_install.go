@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/deployer"
 )
 
@@ -31,6 +33,7 @@ func installCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		namespaceFlag(), outputFlag(), dryRunFlag(), labelsFlag(),
 		&ucli.BoolFlag{Name: flagGenerateName, Aliases: []string{"g"}, Usage: "generate the name (and omit the NAME parameter)"},
+		&ucli.StringFlag{Name: flagNameTmpl, Usage: "specify template used to name the release (and omit the NAME parameter)"},
 		&ucli.BoolFlag{Name: flagCreateNamespace, Usage: "create the release namespace if not present"},
 		&ucli.BoolFlag{Name: flagAtomic, Usage: "uninstall the release if the install fails (implies --wait)"},
 		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "do not install CRDs from the chart's crds/ directory"},
@@ -84,7 +87,15 @@ func runInstall(c *ucli.Context) error {
 
 func installArgs(c *ucli.Context, args []string) (name, ref string, err error) {
 	gen := c.Bool(flagGenerateName)
+	tmpl := c.String(flagNameTmpl)
 	switch {
+	case len(args) == 2 && gen:
+		return "", "", errors.New("cannot set --generate-name and also specify a name")
+	case len(args) == 2 && tmpl != "":
+		return "", "", errors.New("cannot set --name-template and also specify a name")
+	case len(args) == 1 && tmpl != "":
+		name, err := chartfmt.TemplateName(tmpl)
+		return name, args[0], err
 	case gen && len(args) == 1:
 		return "", args[0], nil
 	case gen:

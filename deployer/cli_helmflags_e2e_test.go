@@ -109,6 +109,16 @@ func TestCLIHelmFlagsMatchHelm(t *testing.T) {
 		t.Errorf("values after --reset-then-reuse-values: berth %s, helm %s", b, h)
 	}
 
+	// list --no-headers --time-format: both list b and h alike.
+	for _, args := range [][]string{{"list", "--no-headers"}, {"list", "--time-format", "2006-01-02"}, {"list", "--time-format", "2006", "-o", "json"}} {
+		b, h := mustBerth(t, env, args...), mustHelm(t, env, args...)
+		if strings.Join(strings.Fields(b), " ") != strings.Join(strings.Fields(h), " ") {
+			t.Errorf("%v:\nberth %q\nhelm  %q", args, b, h)
+		}
+	}
+	// install --name-template names the release from a template.
+	mustBerth(t, env, "install", chart, "--name-template", `{{ "named" }}-{{ "by-template" }}`, "--dry-run")
+
 	// template --dry-run=server answers lookup from the cluster; --validate
 	// renders for the cluster's version and APIs and refuses objects the
 	// API server would refuse.
