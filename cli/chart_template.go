@@ -83,9 +83,10 @@ func runTemplate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	// Registry flags written after NAME CHART reach the registry client.
+	// Registry and global flags written after NAME CHART reach the
+	// registry client and the cluster connection (--validate).
 	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
-		flagKeyFile, flagUsername, flagPassword, flagRegistryConf} {
+		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet} {
 		if fl.set[n] {
 			if err := c.Set(n, fl.vals[n]); err != nil {
 				return err
