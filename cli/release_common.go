@@ -146,7 +146,7 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}
-	if ch.Metadata.Deprecated && c.Command.Name != "diff" {
+	if ch.Metadata.Deprecated && !strings.HasPrefix(commandPath(c), "diff") {
 		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
 	}
 	src, err := chartSource(d, ch, deployer.RenderSettings{SubchartNotes: c.Bool(flagRenderSubNotes), PostRenderer: pr,
