@@ -114,6 +114,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 	}
 	addHelp(app)
 	addCommandGlobals(app.Flags, app.Commands)
+	addFlagCompletion(app.Commands)
 	noHelpSubcommand(app.Commands)
 	return app
 }

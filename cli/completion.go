@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"slices"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -80,3 +83,54 @@ else
   compdef _berth berth
 fi
 `
+
+// addFlagCompletion gives every command berth's own flag completion:
+// urfave's leaves out a flag typed in full (`install --wait<TAB>` became
+// --wait-for-jobs, rewriting a complete flag) and lists hidden string
+// flags. Here a complete flag stays a candidate, so bash keeps it, and the
+// global flags (hidden copies on each command) are offered after the
+// command as they work there.
+func addFlagCompletion(cmds []*ucli.Command) {
+	for _, cmd := range cmds {
+		def := ucli.DefaultCompleteWithFlags(cmd)
+		cmd.BashComplete = func(c *ucli.Context) {
+			args, _ := c.App.Metadata[rawArgsKey].([]string)
+			if len(args) < 3 || !strings.HasPrefix(args[len(args)-2], "-") {
+				def(c)
+				return
+			}
+			printFlagCandidates(c.App.Writer, args[len(args)-2], cmd.Flags, args[1:len(args)-2])
+		}
+		addFlagCompletion(cmd.Subcommands)
+	}
+}
+
+// printFlagCandidates prints the flags starting with typed (itself
+// included when it names a flag), long ones as --name and, when typed has
+// a single dash, short ones as -x; flags already on the line (used) are
+// left out.
+func printFlagCandidates(w io.Writer, typed string, flags []ucli.Flag, used []string) {
+	long := strings.HasPrefix(typed, "--")
+	prefix := strings.TrimLeft(typed, "-")
+	seen := map[string]bool{}
+	for _, u := range used {
+		if n, _, _ := strings.Cut(strings.TrimLeft(u, "-"), "="); strings.HasPrefix(u, "-") {
+			seen[n] = true
+		}
+	}
+	for _, f := range flags {
+		if vf, ok := f.(ucli.VisibleFlag); ok && !vf.IsVisible() && !slices.Contains(commandGlobals, f.Names()[0]) {
+			continue
+		}
+		for _, n := range f.Names() {
+			if seen[n] || !strings.HasPrefix(n, prefix) || (long && len(n) == 1) {
+				continue
+			}
+			dash := "--"
+			if len(n) == 1 {
+				dash = "-"
+			}
+			fmt.Fprintln(w, dash+n)
+		}
+	}
+}
