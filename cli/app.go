@@ -115,6 +115,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 	addHelp(app)
 	addCommandGlobals(app.Flags, app.Commands)
 	addFlagCompletion(app.Commands)
+	app.BashComplete = completeRoot
 	noHelpSubcommand(app.Commands)
 	return app
 }
