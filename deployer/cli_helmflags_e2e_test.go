@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -156,6 +157,29 @@ func TestCLIHelmFlagsMatchHelm(t *testing.T) {
 	hOut, hErr := helmCLI(t, env, "template", "t", live, "--validate", "--set", "bad=true")
 	if bCode != 1 || hErr == nil || !strings.Contains(bErr, "unable to build kubernetes objects from release manifest") {
 		t.Errorf("template --validate of an invalid object: berth exit %d %s; helm %v %s", bCode, bErr, hErr, hOut)
+	}
+
+	// Completion in a real bash: release commands offer the releases, -n
+	// the namespaces, both read live from the cluster.
+	bin := berthBinary(t)
+	complete := func(words string) []string {
+		t.Helper()
+		script := "source <(berth completion bash)\nCOMP_WORDS=(" + words + "); COMP_CWORD=$((${#COMP_WORDS[@]}-1))\n" +
+			"_berth_complete; printf '%s\\n' \"${COMPREPLY[@]}\""
+		cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
+		cmd.Dir = t.TempDir() // no file names to fall back on
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "KUBECONFIG="+env.Kubeconfig)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return strings.Fields(string(out))
+	}
+	if got := complete(`berth upgrade ""`); !reflect.DeepEqual(got, []string{"b", "h"}) {
+		t.Errorf("berth upgrade <TAB>: %q, want the releases b and h", got)
+	}
+	if got := complete(`berth status -n ` + env.Namespace[:len(env.Namespace)-2]); len(got) != 1 || got[0] != env.Namespace {
+		t.Errorf("berth status -n %s<TAB>: %q, want %s", env.Namespace[:len(env.Namespace)-2], got, env.Namespace)
 	}
 
 	// uninstall --ignore-not-found: a missing release is a success.
