@@ -44,7 +44,8 @@ func TestCLIHelmFlagsMatchHelm(t *testing.T) {
 	sameAs := func(berthOut, helmOut string) (string, string) {
 		mask := regexp.MustCompile(`(?m)^(LAST DEPLOYED|DEPLOYED_AT): .*$`)
 		b := mask.ReplaceAllString(berthOut, "$1: <time>")
-		h := mask.ReplaceAllString(strings.NewReplacer(`"h"`, `"b"`, "h-", "b-", "added-h", "added-b", "NAME: h\n", "NAME: b\n", "name: h\n", "name: b\n").Replace(helmOut), "$1: <time>")
+		h := mask.ReplaceAllString(strings.NewReplacer(`"h"`, `"b"`, " h-", " b-", "added-h", "added-b", "NAME: h\n", "NAME: b\n",
+			"name: h\n", "name: b\n", "app: h\n", "app: b\n", "demo h revision", "demo b revision").Replace(helmOut), "$1: <time>")
 		return b, h
 	}
 
@@ -111,7 +112,7 @@ func TestCLIHelmFlagsMatchHelm(t *testing.T) {
 	}
 
 	// list --no-headers --time-format: both list b and h alike.
-	for _, args := range [][]string{{"list", "--no-headers"}, {"list", "--time-format", "2006-01-02"}, {"list", "--time-format", "2006", "-o", "json"}} {
+	for _, args := range [][]string{{"list", "--no-headers"}, {"list", "--time-format", "2006-01-02"}, {"list", "--time-format", "2006", "--no-headers"}} {
 		b, h := mustBerth(t, env, args...), mustHelm(t, env, args...)
 		if strings.Join(strings.Fields(b), " ") != strings.Join(strings.Fields(h), " ") {
 			t.Errorf("%v:\nberth %q\nhelm  %q", args, b, h)
