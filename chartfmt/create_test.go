@@ -14,6 +14,7 @@ var starterValueSets = [][]string{
 	{"ingress.enabled=true", "ingress.className=nginx", "ingress.tls[0].secretName=tls", "ingress.tls[0].hosts[0]=a.example.com"},
 	{"autoscaling.enabled=true", "autoscaling.targetMemoryUtilizationPercentage=70", "serviceAccount.create=false"},
 	{"fullnameOverride=custom", "podAnnotations.a=b", "image.tag=1.29", "imagePullSecrets[0].name=regcred", "resources.limits.cpu=100m"},
+	{"image.tag=1.29", "image.digest=sha256:" + strings.Repeat("ab", 32)},
 }
 
 // TestCreateStarterLikeHelm: `berth create` writes a chart that lints clean

@@ -141,6 +141,9 @@ func fileData(files []*File, name string) *File {
 type linter struct {
 	msgs     []LintMessage
 	depLines map[string]int // Chart.yaml line of each dependency, by name or alias
+	// valueFiles are values.yaml and ci/*.yaml by name, to locate schema
+	// violations (lint_schema_line.go).
+	valueFiles map[string][]byte
 }
 
 func (l *linter) add(sev LintSeverity, file string, line int, format string, args ...any) {

@@ -70,6 +70,9 @@ func (l *linter) render(ctx context.Context, c *Chart, opts LintOptions) {
 			l.add(LintError, f.Name, line, "unable to parse YAML: %v", err)
 			continue
 		}
+		if l.valueFiles != nil {
+			l.valueFiles[f.Name] = f.Data
+		}
 		sets = append(sets, struct {
 			label string
 			vals  map[string]any
@@ -113,6 +116,9 @@ func (l *linter) renderSet(ctx context.Context, c *Chart, vals map[string]any, r
 	file, line := errorLocation(err.Error(), c.Name())
 	if file == "" {
 		file = label
+		if line == 0 {
+			line = schemaErrorLine(l.valueFiles[label], err.Error(), c.Name())
+		}
 	}
 	var (
 		mu    sync.Mutex

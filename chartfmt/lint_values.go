@@ -17,6 +17,7 @@ func (l *linter) valuesFile(f *File) {
 		l.add(LintInfo, ValuesFileName, 1, "file does not exist")
 		return
 	}
+	l.valueFiles = map[string][]byte{ValuesFileName: f.Data}
 	if _, err := parseValuesFile(f.Data); err != nil {
 		_, line := errorLocation(err.Error(), "")
 		l.add(LintError, ValuesFileName, line, "unable to parse YAML: %v", err)

@@ -40,9 +40,10 @@ const (
 func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer recoverInternal(args, stderr, &code)
 	app := newApp(build, stdin, stdout, stderr)
+	app.Metadata[rawArgsKey] = args
 	err := app.RunContext(ctx, args)
 	if name, ok := app.Metadata[unknownHelpTopic]; ok && err == nil {
-		err = fmt.Errorf("unknown command %q: run 'berth --help' for the list", name)
+		err = unknownCommandError("", fmt.Sprint(name), app.Commands)
 	}
 	if err == nil {
 		return 0
@@ -108,9 +109,13 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			bundleCommand(),
 			copyCommand(),
 			completionCommand(),
+			envCommand(),
 		},
 	}
 	addHelp(app)
+	addCommandGlobals(app.Flags, app.Commands)
+	addFlagCompletion(app.Commands)
+	app.BashComplete = completeRoot
 	noHelpSubcommand(app.Commands)
 	return app
 }

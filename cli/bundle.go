@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -27,11 +28,17 @@ func bundleCommand() *ucli.Command {
 	}
 }
 
-const flagSkipTestImages = "skip-test-images"
+const (
+	flagSkipTestImages = "skip-test-images"
+	// flagFile names the bundle file bundle save writes; -f stays --values
+	// there, as on every command that takes values.
+	flagFile = "file"
+)
 
 func bundleSaveCommand() *ucli.Command {
 	flags := []ucli.Flag{
-		&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "bundle file to write", Value: "bundle.tar"},
+		&ucli.StringFlag{Name: flagFile, Usage: "bundle file to write", Value: "bundle.tar"},
+		&ucli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Usage: "deprecated: use --file (-o means the output format everywhere else)", Hidden: true},
 		&ucli.StringSliceFlag{Name: flagImage, Usage: "another image reference to include (repeatable)"},
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version (oci:// references)"},
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version to render for (default " + oci.DefaultCheckKubeVersion + ")"},
@@ -41,7 +48,7 @@ func bundleSaveCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "save",
 		Usage:     "write the chart and the images of its pod templates and test hooks (rendered with its values, -f/--set) to one tar",
-		ArgsUsage: "CHART_REF|DIR|TGZ -o release.tar",
+		ArgsUsage: "CHART_REF|DIR|TGZ --file release.tar",
 		Flags:     flags,
 		Action:    runBundleSave,
 	}
@@ -53,7 +60,7 @@ func runBundleSave(c *ucli.Context) error {
 		return err
 	}
 	if len(args) != 1 {
-		return errors.New("\"berth bundle save\" requires 1 argument\n\nUsage:  berth bundle save CHART_REF|DIR -o release.tar [flags]")
+		return errors.New("\"berth bundle save\" requires 1 argument\n\nUsage:  berth bundle save CHART_REF|DIR --file release.tar [flags]")
 	}
 	client, err := registryClient(c)
 	if err != nil {
@@ -67,7 +74,14 @@ func runBundleSave(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := c.String("output")
+	out := c.String(flagFile)
+	if c.IsSet(flagOutput) {
+		// cobra's wording for a deprecated flag, as Helm users know it.
+		fmt.Fprintf(c.App.ErrWriter, "Flag --%s has been deprecated, use --%s instead\n", flagOutput, flagFile)
+		if !c.IsSet(flagFile) {
+			out = c.String(flagOutput)
+		}
+	}
 	entries, err := client.BundleSave(c.Context, tgz, out, oci.BundleOptions{Values: vals,
 		KubeVersion: c.String(flagKubeVersion), Extra: c.StringSlice(flagImage), SkipTestImages: c.Bool(flagSkipTestImages)})
 	if err != nil {
@@ -157,16 +171,52 @@ func printBundle(c *ucli.Context, entries []oci.BundleEntry, format string) erro
 	if done, err := printStructured(c.App.Writer, format, entries); done {
 		return err
 	}
-	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tROLE\tREFERENCE\tDIGEST\tSIZE")
+	rows := [][]string{{"KIND", "ROLE", "REFERENCE", "DIGEST", "SIZE"}}
 	for _, e := range entries {
 		role := e.Role
 		if role == "" {
 			role = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Kind, role, e.Ref, e.Digest, humanBytes(e.Size))
+		rows = append(rows, []string{e.Kind, role, e.Ref, shortDigest(e.Digest), humanBytes(e.Size)})
+	}
+	fitColumn(rows, 2, bundleTableWidth, 2)
+	tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	return tw.Flush()
+}
+
+// bundleTableWidth is the widest a bundle table may be (a terminal of 120
+// columns); -o json keeps full references and digests.
+const bundleTableWidth = 120
+
+// fitColumn shortens cells of column col (keeping their start and end,
+// "…" between) so that the table, with pad spaces between columns, is at
+// most width runes wide.
+func fitColumn(rows [][]string, col, width, pad int) {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, cell := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+	others := 0
+	for i, w := range widths {
+		if i != col {
+			others += w + pad
+		}
+	}
+	budget := max(width-others, 12)
+	for _, r := range rows {
+		cell := []rune(r[col])
+		if len(cell) <= budget {
+			continue
+		}
+		head := (budget - 1) / 2
+		tail := budget - 1 - head
+		r[col] = string(cell[:head]) + "…" + string(cell[len(cell)-tail:])
+	}
 }
 
 // relocateOptions reads the flags bundle push and copy share.

@@ -33,9 +33,9 @@ func TestBundleAndCopyCommands(t *testing.T) {
 	bundle := filepath.Join(t.TempDir(), "release.tar")
 
 	// podinfo's test hook pulls curl from Docker Hub, which the test cannot reach.
-	code, out, errOut := runStdin(t, "", "bundle", "save", chart, "-o", bundle, "--plain-http", "--skip-test-images",
+	code, out, errOut := runStdin(t, "", "bundle", "save", chart, "--file", bundle, "--plain-http", "--skip-test-images",
 		"--set", "image.repository="+src.Host+"/team/podinfo", "--set", "image.tag=1.0")
-	if code != 0 || !strings.Contains(out, digest.String()) {
+	if code != 0 || !strings.Contains(out, shortDigest(digest.String())) {
 		t.Fatalf("bundle save: exit %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, errOut = runStdin(t, "", "bundle", "list", bundle, "-o", "json")

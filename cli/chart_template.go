@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -23,6 +24,11 @@ const (
 	flagOutputDir   = "output-dir"
 	flagNameTmpl    = "name-template"
 	flagGenerate    = "generate-name"
+	flagReleaseName = "release-name"
+	flagPostRender  = "post-renderer"
+	flagPostRArgs   = "post-renderer-args"
+	flagDepUpdate   = "dependency-update"
+	flagValidate    = "validate"
 )
 
 func templateCommand() *ucli.Command {
@@ -36,7 +42,13 @@ func templateCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagNameTmpl, Usage: "specify template used to name the release"},
 		&ucli.BoolFlag{Name: flagGenerate, Aliases: []string{"g"}, Usage: "generate the name (and omit the NAME parameter); template keeps \"release-name\""},
 		&ucli.StringFlag{Name: flagOutputDir, Usage: "writes the executed templates to files in output-dir instead of stdout"},
+		&ucli.BoolFlag{Name: flagReleaseName, Usage: "use release name in the output-dir path"},
+		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "accepted as Helm does: template never installs CRDs (--include-crds prints them)"},
+		dependencyUpdateFlag(),
+		&ucli.BoolFlag{Name: flagValidate, Usage: "validate the manifests against the cluster (its version and APIs; --dry-run=server also answers lookup from it), as an install would, writing nothing"},
 	}
+	flags = append(flags, postRenderFlags()...)
+	flags = append(flags, templateInstallFlags()...)
 	flags = append(flags, arrayFlag(flagAPIVersions, []string{"a"}, "Kubernetes api versions used for Capabilities.APIVersions")...)
 	flags = append(flags, arrayFlag(flagShowOnly, []string{"s"}, "only show manifests rendered from the given templates")...)
 	flags = append(flags,
@@ -71,25 +83,34 @@ func runTemplate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	// Registry flags written after NAME CHART reach the registry client.
+	// Registry and global flags written after NAME CHART reach the
+	// registry client and the cluster connection (--validate).
 	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
-		flagKeyFile, flagUsername, flagPassword, flagRegistryConf} {
+		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet} {
 		if fl.set[n] {
 			if err := c.Set(n, fl.vals[n]); err != nil {
 				return err
 			}
 		}
 	}
+	pr, err := postRenderer(c, fl)
+	if err != nil {
+		return err
+	}
+	if fl.Bool(flagDepUpdate) {
+		if err := updateMissingDependencies(c, chartPath); err != nil {
+			return err
+		}
+	}
 	ch, err := loadChartRef(c, chartPath)
 	if err != nil {
 		return err
 	}
-	warn := func(format string, args ...any) {
-		if c.Bool(flagDebug) {
-			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
-		}
+	warn := renderWarnings(c, fl.Bool(flagDebug))
+	if ch.Metadata.Deprecated {
+		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
 	}
-	r, err := chartfmt.Render(c.Context, ch, vals, chartfmt.RenderOptions{
+	ro := chartfmt.RenderOptions{
 		ReleaseName:          name,
 		Namespace:            templateNamespace(c, fl),
 		IsUpgrade:            fl.Bool(flagIsUpgrade),
@@ -97,13 +118,23 @@ func runTemplate(c *ucli.Context) error {
 		APIVersions:          arrayValue(c, flagAPIVersions),
 		SkipSchemaValidation: fl.Bool(flagSkipSchemaVl),
 		Warn:                 warn,
-	})
+	}
+	live, err := liveCluster(c, fl, &ro)
+	if err != nil {
+		return err
+	}
+	r, err := chartfmt.Render(c.Context, ch, vals, ro)
 	if err != nil {
 		var re *chartfmt.RenderError
 		if errors.As(err, &re) {
 			return fmt.Errorf("%w\n\nUse --debug flag to render out invalid YAML", err)
 		}
 		return err
+	}
+	if live != nil && fl.Bool(flagValidate) {
+		if err := live.ValidateRendered(r, ro.Namespace); err != nil {
+			return err
+		}
 	}
 	outOpts := chartfmt.TemplateOutputOptions{
 		IncludeCRDs: fl.Bool(flagIncludeCRDs),
@@ -112,6 +143,9 @@ func runTemplate(c *ucli.Context) error {
 		ShowOnly:    arrayValue(c, flagShowOnly),
 	}
 	if dir := fl.String(flagOutputDir); dir != "" {
+		if fl.Bool(flagReleaseName) {
+			dir = filepath.Join(dir, name)
+		}
 		wrote, err := r.WriteTemplateFiles(dir, outOpts)
 		for _, p := range wrote {
 			fmt.Fprintf(c.App.Writer, "wrote %s\n", p)
@@ -123,8 +157,15 @@ func runTemplate(c *ucli.Context) error {
 		_, err = io.WriteString(c.App.Writer, "\n")
 		return err
 	}
-	out, err := r.TemplateOutput(outOpts)
-	if err != nil {
+	var out string
+	if pr != nil {
+		var pre *chartfmt.PostRenderError
+		if out, err = r.PostRenderedTemplateOutput(c.Context, outOpts, pr); errors.As(err, &pre) {
+			return fmt.Errorf("%w\n\nUse --debug flag to render out invalid YAML", err)
+		} else if err != nil {
+			return err
+		}
+	} else if out, err = r.TemplateOutput(outOpts); err != nil {
 		return err
 	}
 	_, err = io.WriteString(c.App.Writer, out)

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"io"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -40,6 +41,9 @@ func parseInterspersed(c *ucli.Context) ([]string, *cmdFlags, error) {
 	args := c.Args().Slice()
 	for len(args) > 0 {
 		if err := f.extra.Parse(args); err != nil {
+			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+				return nil, nil, unknownFlagError(c.App, commandPath(c), c.Command.Flags, name)
+			}
 			return nil, nil, err
 		}
 		args = f.extra.Args()

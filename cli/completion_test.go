@@ -44,6 +44,8 @@ _berth_complete; printf '%s\n' "${COMPREPLY[@]}"`
 		{[]string{"berth", "bundle", "sa"}, "save"},
 		{[]string{"berth", "install", "--crea"}, "--create-namespace"},
 		{[]string{"berth", "diff", "up"}, "upgrade"},
+		{[]string{"berth", "template", "x", "--post-renderer-a"}, "--post-renderer-args"},
+		{[]string{"berth", "status", "--kube-cont"}, "--kube-context"}, // global flags after the command
 	} {
 		got := complete(tc.words...)
 		if len(got) != 1 || got[0] != tc.want {

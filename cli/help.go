@@ -13,7 +13,7 @@ EXAMPLES:
    berth release ./hello --image hello=hello.tar --to oci://reg.example.com/apps
    berth install web oci://reg.example.com/apps/hello@sha256:… --wait
    berth diff upgrade web oci://reg.example.com/apps/hello@sha256:…
-   berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
+   berth bundle save oci://reg.example.com/apps/hello@sha256:… --file hello.tar
 
 EXIT CODES:
    0  success
@@ -50,23 +50,29 @@ const unknownHelpTopic = "berth.unknownHelpTopic"
 func addHelp(app *ucli.App) {
 	app.CustomAppHelpTemplate = strings.Replace(ucli.AppHelpTemplate,
 		`{{template "visibleCommandCategoryTemplate" .}}`, escapeTemplate(commandGroups(app.Commands)), 1) + rootHelpFooter
-	app.OnUsageError = usageError("")
+	app.OnUsageError = usageError("", func() []ucli.Flag { return nil })
 	app.CommandNotFound = func(c *ucli.Context, name string) {
 		// urfave calls this for `berth help NAME` (`berth NAME` errors
 		// itself) and then succeeds: Run turns the mark into exit code 1.
 		c.App.Metadata[unknownHelpTopic] = name
 	}
-	app.Action = unknownCommand("")
+	app.Action = unknownCommand("", func() []*ucli.Command { return app.Commands })
+	paths := map[*ucli.Command]string{}
+	if app.Metadata == nil {
+		app.Metadata = map[string]any{}
+	}
+	app.Metadata[commandPathsKey] = paths
 	examples := helpExamples()
 	var walk func(prefix string, cmds []*ucli.Command)
 	walk = func(prefix string, cmds []*ucli.Command) {
 		for _, c := range cmds {
 			path := strings.TrimSpace(prefix + " " + c.Name)
+			paths[c] = path
 			if c.OnUsageError == nil {
-				c.OnUsageError = usageError(path)
+				c.OnUsageError = usageError(path, func() []ucli.Flag { return c.Flags })
 			}
 			if c.Action == nil && len(c.Subcommands) > 0 {
-				c.Action = unknownCommand(path)
+				c.Action = unknownCommand(path, func() []*ucli.Command { return c.Subcommands })
 			}
 			if ex, ok := examples[path]; ok && c.CustomHelpTemplate == "" {
 				base := ucli.CommandHelpTemplate
@@ -129,10 +135,13 @@ func commandGroups(cmds []*ucli.Command) string {
 	return b.String()
 }
 
-// usageError makes a bad flag one error line pointing at the command's help,
-// instead of urfave's "Incorrect Usage" followed by the whole help text.
-func usageError(path string) ucli.OnUsageErrorFunc {
-	return func(_ *ucli.Context, err error, _ bool) error {
+// usageError makes a bad flag one error (see suggest.go) instead of
+// urfave's "Incorrect Usage" followed by the whole help text.
+func usageError(path string, flags func() []ucli.Flag) ucli.OnUsageErrorFunc {
+	return func(c *ucli.Context, err error, _ bool) error {
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+			return unknownFlagError(c.App, path, flags(), name)
+		}
 		cmd := strings.TrimSpace("berth " + path)
 		return fmt.Errorf("%s: %w: run '%s --help' for usage", cmd, err, cmd)
 	}
@@ -140,11 +149,10 @@ func usageError(path string) ucli.OnUsageErrorFunc {
 
 // unknownCommand is the action of berth and of command groups: help when
 // called bare, an error (exit 1) for a word that names no command.
-func unknownCommand(path string) ucli.ActionFunc {
+func unknownCommand(path string, cmds func() []*ucli.Command) ucli.ActionFunc {
 	return func(c *ucli.Context) error {
-		cmd := strings.TrimSpace("berth " + path)
 		if c.Args().Present() {
-			return fmt.Errorf("%s: unknown command %q: run '%s --help' for the list", cmd, c.Args().First(), cmd)
+			return unknownCommandError(path, c.Args().First(), cmds())
 		}
 		if path == "" {
 			return ucli.ShowAppHelp(c)
@@ -152,3 +160,13 @@ func unknownCommand(path string) ucli.ActionFunc {
 		return ucli.ShowSubcommandHelp(c)
 	}
 }
+
+// commandPath is the command of c as typed after "berth" ("get values").
+func commandPath(c *ucli.Context) string {
+	paths, _ := c.App.Metadata[commandPathsKey].(map[*ucli.Command]string)
+	return paths[c.Command]
+}
+
+// commandPathsKey is the App.Metadata key of the map from each command to
+// its path.
+const commandPathsKey = "berth.commandPaths"

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"io/fs"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
+
+	"oras.land/oras-go/v2/registry/remote/auth"
+	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
 // errorHint says what to do about the common causes of a failure; the
@@ -17,7 +21,19 @@ func errorHint(err error) string {
 	var unknownCA x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var path *fs.PathError
+	var refused *errcode.ErrorResponse
 	switch {
+	case errors.Is(err, auth.ErrBasicCredentialNotFound):
+		return "the registry wants credentials: run `berth registry login " + urlHost(err.Error()) + "`, or pass --username and --password"
+	case errors.As(err, &refused) && (refused.StatusCode == http.StatusUnauthorized || refused.StatusCode == http.StatusForbidden):
+		host := urlHost(err.Error())
+		if refused.URL != nil {
+			host = refused.URL.Host
+		}
+		if strings.HasPrefix(err.Error(), "login to ") {
+			return "the registry refused this username and password (or token): check them; --password-stdin reads one line, its newline dropped"
+		}
+		return "the registry refused the credentials it got: run `berth registry login " + host + "`, or pass --username and --password"
 	case errors.Is(err, context.Canceled):
 		return ""
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -36,6 +52,19 @@ func errorHint(err error) string {
 		return "set KUBECONFIG or pass --kubeconfig and --kube-context for the cluster to use"
 	}
 	return ""
+}
+
+// urlHost is the host of the first https:// or http:// URL in msg
+// ("HOST" when there is none).
+func urlHost(msg string) string {
+	for _, scheme := range []string{"https://", "http://"} {
+		if _, rest, ok := strings.Cut(msg, scheme); ok {
+			if i := strings.IndexAny(rest, "/\"\" "); i > 0 {
+				return rest[:i]
+			}
+		}
+	}
+	return "HOST"
 }
 
 func workDir() string {

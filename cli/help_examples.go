@@ -74,6 +74,7 @@ berth get manifest web --revision 2`,
 		"get notes":    `berth get notes web`,
 		"get hooks":    `berth get hooks web`,
 		"get all":      `berth get all web --revision 1`,
+		"get metadata": `berth get metadata web -o json`,
 		"test":         `berth test web --timeout 2m`,
 		"recover": `berth recover web           # after a killed upgrade left it pending-upgrade
 berth upgrade web ./hello   # then proceed`,
@@ -85,11 +86,11 @@ berth diff upgrade web oci://reg.example.com/apps/hello@sha256:… -o json`,
 berth diff rollback web 3 --no-color`,
 
 		// Bundle
-		"bundle": `berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
+		"bundle": `berth bundle save oci://reg.example.com/apps/hello@sha256:… --file hello.tar
 berth bundle list hello.tar
 berth bundle push hello.tar --to oci://site-registry.local/apps`,
-		"bundle save": `berth bundle save oci://reg.example.com/apps/hello@sha256:… -o hello.tar
-berth bundle save ./hello -f prod.yaml --image busybox:1.37 -o hello.tar`,
+		"bundle save": `berth bundle save oci://reg.example.com/apps/hello@sha256:… --file hello.tar
+berth bundle save ./hello -f prod.yaml --image busybox:1.37 --file hello.tar`,
 		"bundle push": `berth bundle push hello.tar --to oci://site-registry.local/apps
 berth bundle push hello.tar --to oci://127.0.0.1:5000/apps --plain-http -o json`,
 		"bundle list": `berth bundle list hello.tar
@@ -100,6 +101,8 @@ berth bundle export hello.tar hello@sha256:… -o hello-image.tar --tag registry
 berth copy oci://reg.example.com/apps/hello@sha256:… --to oci://mirror.example.com/apps --with-images`,
 
 		// Other
+		"env": `berth env                                    # every variable berth reads, KEY="value"
+berth env BERTH_CACHE_HOME                   # one value`,
 		"version": `berth version
 berth version -o json`,
 		"completion": `source <(berth completion bash)

@@ -149,17 +149,24 @@ func checkExamples(t *testing.T, paths map[string]*ucli.Command, ex string) {
 	}
 }
 
-// TestUsageErrors: an unknown command or flag is one error line naming the
-// help to read, exit code 1, no help text dumped.
+// TestUsageErrors: an unknown command or flag is Helm's error line (the flag
+// as typed), "Did you mean this?" when something is close, and the help to
+// read; exit code 1, no help text dumped. TestUnknownMatchesHelm compares
+// the first line with the oracle's.
 func TestUsageErrors(t *testing.T) {
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"nosuch"}, `Error: berth: unknown command "nosuch": run 'berth --help' for the list`},
-		{[]string{"bundle", "nosuch"}, `Error: berth bundle: unknown command "nosuch": run 'berth bundle --help' for the list`},
-		{[]string{"install", "--bogus"}, `Error: berth install: flag provided but not defined: -bogus: run 'berth install --help' for usage`},
-		{[]string{"--bogus", "list"}, `Error: berth: flag provided but not defined: -bogus: run 'berth --help' for usage`},
+		{[]string{"nosuch"}, "Error: unknown command \"nosuch\" for \"berth\"\nRun 'berth --help' for usage."},
+		{[]string{"instal"}, "Error: unknown command \"instal\" for \"berth\"\n\nDid you mean this?\n\tinstall\n\nRun 'berth --help' for usage."},
+		{[]string{"bundle", "nosuch"}, "Error: unknown command \"nosuch\" for \"berth bundle\"\nRun 'berth bundle --help' for usage."},
+		{[]string{"install", "--bogus"}, "Error: unknown flag: --bogus\nRun 'berth install --help' for usage."},
+		{[]string{"install", "--wiat", "x", "y"}, "Error: unknown flag: --wiat\n\nDid you mean this?\n\t--wait\n\nRun 'berth install --help' for usage."},
+		{[]string{"install", "x", "y", "--wiat=1"}, "Error: unknown flag: --wiat\n\nDid you mean this?\n\t--wait\n\nRun 'berth install --help' for usage."},
+		{[]string{"template", "x", "y", "--relase-name"}, "Error: unknown flag: --relase-name\n\nDid you mean this?\n\t--release-name\n\nRun 'berth template --help' for usage."},
+		{[]string{"get", "metdata"}, "Error: unknown command \"metdata\" for \"berth get\"\n\nDid you mean this?\n\tmetadata\n\nRun 'berth get --help' for usage."},
+		{[]string{"--bogus", "list"}, "Error: unknown flag: --bogus\nRun 'berth --help' for usage."},
 	} {
 		code, out, errOut := runStdin(t, "", c.args...)
 		if code != 1 || strings.TrimSpace(errOut) != c.want || out != "" {

@@ -29,9 +29,9 @@ func positionalArgs(c *ucli.Context) ([]string, error) {
 			f = findFlag(c.App.Flags, name) // a global flag such as --debug
 		}
 		if f == nil {
-			return nil, fmt.Errorf("unknown flag: %s", a)
+			return nil, unknownFlagError(c.App, commandPath(c), c.Command.Flags, name)
 		}
-		if _, isBool := f.(*ucli.BoolFlag); isBool && !hasValue {
+		if isBoolFlag(f) && !hasValue {
 			value, hasValue = "true", true
 		}
 		if !hasValue {
@@ -68,4 +68,17 @@ func setInLineage(c *ucli.Context, name, value string) error {
 		}
 	}
 	return err
+}
+
+// isBoolFlag reports whether f takes no value on the command line: a bool
+// flag, or a value such as --dry-run's that says so (flag.boolFlag).
+func isBoolFlag(f ucli.Flag) bool {
+	switch f := f.(type) {
+	case *ucli.BoolFlag:
+		return true
+	case *ucli.GenericFlag:
+		b, ok := f.Value.(interface{ IsBoolFlag() bool })
+		return ok && b.IsBoolFlag()
+	}
+	return false
 }

@@ -98,11 +98,12 @@ func TestOutputJSON(t *testing.T) {
 		{"status", func() []string { return []string{"web"} }, true, nil},
 		{"list", func() []string { return nil }, true, nil},
 		{"get values", func() []string { return []string{"web", "--all"} }, true, nil},
+		{"get metadata", func() []string { return []string{"web"} }, true, nil},
 		{"diff upgrade", func() []string { return []string{"web", pinned, plain} }, true, []int{2}},
 		{"diff rollback", func() []string { return []string{"web", "1"} }, true, []int{2}},
 		{"bundle push", func() []string {
 			bundle := filepath.Join(dir, "b.tar")
-			if code, _, errOut := runStdin(t, "", "bundle", "save", pinned, "-o", bundle, plain); code != 0 {
+			if code, _, errOut := runStdin(t, "", "bundle", "save", pinned, "--file", bundle, plain); code != 0 {
 				t.Fatalf("bundle save: %s", errOut)
 			}
 			return []string{bundle, "--to", ns + "/site", plain}

@@ -52,6 +52,8 @@ func runRegistryLogin(c *ucli.Context) error {
 			return fmt.Errorf("read password from stdin: %w", err)
 		}
 		password = strings.TrimRight(line, "\r\n")
+	} else if password != "" {
+		fmt.Fprintln(c.App.ErrWriter, "WARNING: Using --password via the CLI is insecure. Use --password-stdin.") // as helm
 	}
 	username := c.String(flagUsername)
 	if password == "" {

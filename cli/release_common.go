@@ -32,6 +32,10 @@ const (
 	flagTakeOwnership = "take-ownership"
 	flagServerSide    = "server-side"
 	flagForceConflict = "force-conflicts"
+	// Helm flags added for scripts (see docs/helm-parity.md).
+	flagDisableOpenAPI = "disable-openapi-validation"
+	flagHideNotes      = "hide-notes"
+	flagRenderSubNotes = "render-subchart-notes"
 )
 
 func applyMethodFlags() []ucli.Flag {
@@ -129,11 +133,24 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}
+	pr, err := postRenderer(c, nil)
+	if err != nil {
+		return nil, "", nil, deployer.Source{}, err
+	}
+	if c.Bool(flagDepUpdate) {
+		if err := updateMissingDependencies(c, ref); err != nil {
+			return nil, "", nil, deployer.Source{}, err
+		}
+	}
 	ch, err := loadChartRef(c, ref)
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}
-	src, err := chartSource(d, ch)
+	if ch.Metadata.Deprecated && !strings.HasPrefix(commandPath(c), "diff") {
+		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
+	}
+	src, err := chartSource(d, ch, deployer.RenderSettings{SubchartNotes: c.Bool(flagRenderSubNotes), PostRenderer: pr,
+		Warn: renderWarnings(c, c.Bool(flagDebug))})
 	return d, ns, ch, src, err
 }
 
@@ -150,12 +167,12 @@ func revisionArg(args []string, i int) (int, error) {
 }
 
 // chartSource renders for the cluster's version with `lookup` answered live.
-func chartSource(d *deployer.Deployer, ch *chartfmt.Chart) (deployer.Source, error) {
+func chartSource(d *deployer.Deployer, ch *chartfmt.Chart, s deployer.RenderSettings) (deployer.Source, error) {
 	kv, err := d.Kube.ServerVersion()
 	if err != nil {
 		return deployer.Source{}, err
 	}
-	return deployer.ChartSource(ch, kv, d.Kube), nil
+	return deployer.ChartSourceWith(ch, kv, d.Kube, s), nil
 }
 
 // progressPrinter shows live progress on a terminal (one line rewritten
@@ -241,9 +258,33 @@ func waitOptions(c *ucli.Context) deployer.WaitOptions {
 	return deployer.WaitOptions{Wait: c.Bool(flagWait), WaitForJobs: c.Bool(flagWaitForJobs), Timeout: c.Duration(flagTimeout)}
 }
 
+// dryRunFlag is Helm's --dry-run: bare it means "client", and a mode is
+// given as --dry-run=server (a following word stays an argument).
 func dryRunFlag() ucli.Flag {
-	return &ucli.StringFlag{Name: flagDryRun, Usage: `simulate the operation: "client" (render and validate only) or "server" (also server-side dry run)`}
+	return &ucli.GenericFlag{Name: flagDryRun, Value: &dryRunValue{},
+		Usage: `simulate the operation: --dry-run or --dry-run=client (render and validate only), --dry-run=server (also server-side dry run)`}
 }
+
+// dryRunValue is a flag value that is boolean on the command line
+// (--dry-run) and takes an optional mode (--dry-run=server).
+type dryRunValue struct{ mode string }
+
+func (v *dryRunValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.mode
+}
+
+func (v *dryRunValue) Set(s string) error {
+	if s == "true" {
+		s = "client"
+	}
+	v.mode = s
+	return nil
+}
+
+func (v *dryRunValue) IsBoolFlag() bool { return true }
 
 func dryRunMode(c *ucli.Context) (deployer.DryRun, error) {
 	switch v := c.String(flagDryRun); v {

@@ -3,6 +3,9 @@ package cli
 import (
 	"fmt"
 	"io"
+	"sort"
+	"strings"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
 	"sigs.k8s.io/yaml"
@@ -36,6 +39,7 @@ func getCommand() *ucli.Command {
 				return writeHooks(c.App.Writer, r)
 			}),
 			sub("all", "download all information for a named release", nil, showAll),
+			sub("metadata", "fetch metadata for a given release", []ucli.Flag{outputFlag()}, showMetadata),
 		},
 	}
 }
@@ -111,5 +115,57 @@ func writeHooks(w io.Writer, r *deployer.Release) error {
 }
 
 func showAll(c *ucli.Context, r *deployer.Release) error {
-	return writeRelease(c.App.Writer, r, nil, true)
+	return writeRelease(c.App.Writer, r, nil, true, false)
+}
+
+// releaseMetadata is what helm get metadata prints, in its JSON shape.
+type releaseMetadata struct {
+	Name         string                 `json:"name"`
+	Chart        string                 `json:"chart"`
+	Version      string                 `json:"version"`
+	AppVersion   string                 `json:"appVersion"`
+	Annotations  map[string]string      `json:"annotations,omitempty"`
+	Dependencies []*chartfmt.Dependency `json:"dependencies,omitempty"`
+	Namespace    string                 `json:"namespace"`
+	Revision     int                    `json:"revision"`
+	Status       string                 `json:"status"`
+	DeployedAt   string                 `json:"deployedAt"`
+}
+
+func showMetadata(c *ucli.Context, r *deployer.Release) error {
+	m := releaseMetadata{Name: r.Name, Namespace: r.Namespace, Revision: r.Version}
+	if r.Chart != nil && r.Chart.Metadata != nil {
+		md := r.Chart.Metadata
+		m.Chart, m.Version, m.AppVersion, m.Annotations, m.Dependencies = md.Name, md.Version, md.AppVersion, md.Annotations, md.Dependencies
+	}
+	if r.Info != nil {
+		m.Status = string(r.Info.Status)
+		m.DeployedAt = r.Info.LastDeployed.Format(time.RFC3339)
+	}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), m); done {
+		return err
+	}
+	var deps []string
+	for _, d := range m.Dependencies {
+		deps = append(deps, d.Name)
+	}
+	sort.Strings(deps)
+	_, err := fmt.Fprintf(c.App.Writer, "NAME: %s\nCHART: %s\nVERSION: %s\nAPP_VERSION: %s\nANNOTATIONS: %s\nDEPENDENCIES: %s\nNAMESPACE: %s\nREVISION: %d\nSTATUS: %s\nDEPLOYED_AT: %s\n",
+		m.Name, m.Chart, m.Version, m.AppVersion, labelSet(m.Annotations), strings.Join(deps, ","), m.Namespace, m.Revision, m.Status, m.DeployedAt)
+	return err
+}
+
+// labelSet prints a map as Kubernetes prints a label set: k=v pairs sorted
+// by key, comma separated.
+func labelSet(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, ",")
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/deployer"
 )
 
@@ -31,6 +33,7 @@ func installCommand() *ucli.Command {
 	flags := []ucli.Flag{
 		namespaceFlag(), outputFlag(), dryRunFlag(), labelsFlag(),
 		&ucli.BoolFlag{Name: flagGenerateName, Aliases: []string{"g"}, Usage: "generate the name (and omit the NAME parameter)"},
+		&ucli.StringFlag{Name: flagNameTmpl, Usage: "specify template used to name the release (and omit the NAME parameter)"},
 		&ucli.BoolFlag{Name: flagCreateNamespace, Usage: "create the release namespace if not present"},
 		&ucli.BoolFlag{Name: flagAtomic, Usage: "uninstall the release if the install fails (implies --wait)"},
 		&ucli.BoolFlag{Name: flagSkipCRDs, Usage: "do not install CRDs from the chart's crds/ directory"},
@@ -39,6 +42,7 @@ func installCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 	}
+	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
 	return &ucli.Command{
@@ -78,12 +82,20 @@ func runInstall(c *ucli.Context) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", w)
 	}
-	return printReleaseInfo(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
+	return printReleaseInfo(c.App.Writer, c.String(flagOutput), hideNotes(c, res.Release), res.Changes)
 }
 
 func installArgs(c *ucli.Context, args []string) (name, ref string, err error) {
 	gen := c.Bool(flagGenerateName)
+	tmpl := c.String(flagNameTmpl)
 	switch {
+	case len(args) == 2 && gen:
+		return "", "", errors.New("cannot set --generate-name and also specify a name")
+	case len(args) == 2 && tmpl != "":
+		return "", "", errors.New("cannot set --name-template and also specify a name")
+	case len(args) == 1 && tmpl != "":
+		name, err := chartfmt.TemplateName(tmpl)
+		return name, args[0], err
 	case gen && len(args) == 1:
 		return "", args[0], nil
 	case gen:
@@ -112,6 +124,28 @@ func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (de
 		CreateNamespace: c.Bool(flagCreateNamespace), SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace),
 		Options: opts,
 	}, nil
+}
+
+// releaseRenderFlags are the install and upgrade flags about rendering and
+// printing: Helm's --dependency-update, --render-subchart-notes,
+// --hide-notes and --post-renderer(-args).
+func releaseRenderFlags() []ucli.Flag {
+	return append([]ucli.Flag{
+		dependencyUpdateFlag(),
+		&ucli.BoolFlag{Name: flagRenderSubNotes, Usage: "render subchart notes along with the parent"},
+		&ucli.BoolFlag{Name: flagHideNotes, Usage: "do not show notes in the output (they are still stored in the release)"},
+	}, postRenderFlags()...)
+}
+
+// hideNotes is r without its notes when --hide-notes was given.
+func hideNotes(c *ucli.Context, r *deployer.Release) *deployer.Release {
+	if !c.Bool(flagHideNotes) || r == nil || r.Info == nil {
+		return r
+	}
+	cp, info := *r, *r.Info
+	info.Notes = ""
+	cp.Info = &info
+	return &cp
 }
 
 // historyMax is --history-max where the command has it, else Helm's 10.

@@ -13,6 +13,8 @@ const (
 	flagAll           = "all"
 	flagShort         = "short"
 	flagOffset        = "offset"
+	flagNoHeaders     = "no-headers"
+	flagTimeFormat    = "time-format"
 )
 
 // statusFilters maps helm list's filter flags to statuses.
@@ -45,6 +47,8 @@ func listCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagShort, Aliases: []string{"q"}, Usage: "print release names only"},
 		&ucli.IntFlag{Name: flagMax, Aliases: []string{"m"}, Value: 256, Usage: "maximum number of releases to fetch (0: all)"},
 		&ucli.IntFlag{Name: flagOffset, Usage: "next index in the list, used with --max"},
+		&ucli.BoolFlag{Name: flagNoHeaders, Usage: "don't print headers when using the default output format"},
+		&ucli.StringFlag{Name: flagTimeFormat, Usage: `format time using golang time formatter, e.g. --time-format "2006-01-02 15:04:05Z0700"`},
 	}
 	for _, f := range statusFilterNames {
 		flags = append(flags, &ucli.BoolFlag{Name: f, Usage: "show " + f + " releases"})
@@ -86,15 +90,22 @@ func runList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	layout := helmTime
+	if f := c.String(flagTimeFormat); f != "" {
+		layout = f
+	}
 	entries := make([]listEntry, 0, len(rels))
 	for _, r := range rels {
 		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: fmt.Sprint(r.Version),
-			Updated: r.Info.LastDeployed.Format(helmTime), Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion()})
+			Updated: r.Info.LastDeployed.Format(layout), Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion()})
 	}
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err
 	}
 	rows := [][]string{{"NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"}}
+	if c.Bool(flagNoHeaders) {
+		rows = rows[:0]
+	}
 	for _, e := range entries {
 		rows = append(rows, []string{e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion})
 	}

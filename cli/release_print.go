@@ -39,13 +39,14 @@ func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deplo
 	if done, err := printStructured(w, format, statusOf(r, cs)); done {
 		return err
 	}
-	return writeRelease(w, r, cs, false)
+	return writeRelease(w, r, cs, false, false)
 }
 
 // writeRelease prints helm's status text; details adds what helm get all
 // prints: chart metadata, user-supplied and computed values, hooks and
 // manifest, all before the notes.
-func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, details bool) error {
+// showDesc (status --show-desc) always prints the description.
+func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, details, showDesc bool) error {
 	fmt.Fprintf(w, "NAME: %s\n", r.Name)
 	if r.Info != nil && !r.Info.LastDeployed.IsZero() {
 		fmt.Fprintf(w, "LAST DEPLOYED: %s\n", r.Info.LastDeployed.Format(time.ANSIC))
@@ -58,7 +59,7 @@ func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, deta
 	if details && r.Chart != nil && r.Chart.Metadata != nil {
 		fmt.Fprintf(w, "CHART: %s\nVERSION: %s\nAPP_VERSION: %s\n", r.Chart.Metadata.Name, r.Chart.Metadata.Version, r.Chart.Metadata.AppVersion)
 	}
-	if r.Info != nil && r.Info.Description != "" && r.Info.Status != deployer.StatusDeployed {
+	if r.Info != nil && (showDesc || r.Info.Description != "" && r.Info.Status != deployer.StatusDeployed) {
 		fmt.Fprintf(w, "DESCRIPTION: %s\n", r.Info.Description)
 	}
 	if cs != nil && len(cs.Entries) > 0 {

@@ -6,6 +6,8 @@ import (
 	"github.com/berth-dev/berth/deployer"
 )
 
+const flagShowDesc = "show-desc"
+
 func statusCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "status",
@@ -13,7 +15,8 @@ func statusCommand() *ucli.Command {
 		ArgsUsage: "NAME",
 		Category:  groupRelease,
 		Flags: []ucli.Flag{namespaceFlag(), outputFlag(),
-			&ucli.IntFlag{Name: flagRevision, Usage: "show the status of this revision (default: the newest)"}},
+			&ucli.IntFlag{Name: flagRevision, Usage: "show the status of this revision (default: the newest)"},
+			&ucli.BoolFlag{Name: flagShowDesc, Usage: "display the description message of the release"}},
 		Action: runStatus,
 	}
 }
@@ -31,5 +34,8 @@ func runStatus(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	return printReleaseInfo(c.App.Writer, c.String(flagOutput), r, nil)
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), statusOf(r, nil)); done {
+		return err
+	}
+	return writeRelease(c.App.Writer, r, nil, false, c.Bool(flagShowDesc))
 }

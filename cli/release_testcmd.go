@@ -15,7 +15,8 @@ func testCommand() *ucli.Command {
 		ArgsUsage: "NAME",
 		Category:  groupRelease,
 		Flags: []ucli.Flag{namespaceFlag(),
-			&ucli.DurationFlag{Name: flagTimeout, Value: 5 * time.Minute, Usage: "time to wait for the tests"}},
+			&ucli.DurationFlag{Name: flagTimeout, Value: 5 * time.Minute, Usage: "time to wait for the tests"},
+			&ucli.BoolFlag{Name: flagHideNotes, Usage: "do not show the release notes in the output"}},
 		Action: runTest,
 	}
 }
@@ -31,7 +32,7 @@ func runTest(c *ucli.Context) error {
 	}
 	r, err := d.RunTests(c.Context, deployer.TestOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Timeout: c.Duration(flagTimeout)})
 	if r != nil {
-		_ = printReleaseInfo(c.App.Writer, "table", r, nil)
+		_ = printReleaseInfo(c.App.Writer, "table", hideNotes(c, r), nil)
 	}
 	return err
 }

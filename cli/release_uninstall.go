@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
@@ -8,7 +9,11 @@ import (
 	"github.com/berth-dev/berth/deployer"
 )
 
-const flagKeepHistory = "keep-history"
+const (
+	flagKeepHistory    = "keep-history"
+	flagIgnoreNotFound = "ignore-not-found"
+	flagCascade        = "cascade"
+)
 
 func uninstallCommand() *ucli.Command {
 	flags := []ucli.Flag{
@@ -18,6 +23,8 @@ func uninstallCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 		&ucli.BoolFlag{Name: "force", Usage: "uninstall even while another install/upgrade/rollback holds the release (that operation then stops)"},
+		&ucli.BoolFlag{Name: flagIgnoreNotFound, Usage: `treat "release not found" as a successful uninstall`},
+		&ucli.StringFlag{Name: flagCascade, Value: "background", Usage: `deletion cascading strategy for the dependents: "background" (berth supports only Helm's default; see docs/helm-parity.md)`},
 	}
 	return &ucli.Command{
 		Name:      "uninstall",
@@ -35,6 +42,13 @@ func runUninstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	switch v := c.String(flagCascade); v {
+	case "background":
+	case "orphan", "foreground":
+		return fmt.Errorf("--cascade=%s is not supported: berth deletes with background propagation (Helm's default)", v)
+	default:
+		return fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, v)
+	}
 	d, ns, err := connectDeployer(c)
 	if err != nil {
 		return err
@@ -47,6 +61,10 @@ func runUninstall(c *ucli.Context) error {
 		res, err := d.Uninstall(c.Context, deployer.UninstallOptions{
 			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory), Force: c.Bool("force"), Options: opts,
 		})
+		if errors.Is(err, deployer.ErrReleaseNotFound) && c.Bool(flagIgnoreNotFound) {
+			fmt.Fprintf(c.App.Writer, "release %q uninstalled\n", name) // as helm prints it
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("uninstallation of %s failed: %w", name, err)
 		}

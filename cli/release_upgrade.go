@@ -9,10 +9,11 @@ import (
 )
 
 const (
-	flagInstall       = "install"
-	flagReuseValues   = "reuse-values"
-	flagResetValues   = "reset-values"
-	flagTakeOverAfter = "take-over-after"
+	flagInstall        = "install"
+	flagReuseValues    = "reuse-values"
+	flagResetValues    = "reset-values"
+	flagTakeOverAfter  = "take-over-after"
+	flagResetThenReuse = "reset-then-reuse-values"
 )
 
 func upgradeCommand() *ucli.Command {
@@ -21,6 +22,7 @@ func upgradeCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagInstall, Aliases: []string{"i"}, Usage: "install the release if it does not exist"},
 		&ucli.BoolFlag{Name: flagReuseValues, Usage: "merge the given values over the last release's values"},
 		&ucli.BoolFlag{Name: flagResetValues, Usage: "use only the given values and the chart's defaults"},
+		&ucli.BoolFlag{Name: flagResetThenReuse, Usage: "the new chart's defaults, then the last release's values, then the given ones (ignored with --reset-values or --reuse-values)"},
 		&ucli.BoolFlag{Name: flagCreateNamespace, Usage: "with --install, create the release namespace if not present"},
 		&ucli.BoolFlag{Name: flagAtomic, Usage: "roll back to the last good revision if the upgrade fails (implies --wait)"},
 		&ucli.BoolFlag{Name: flagCleanupOnFail, Usage: "delete resources created by this upgrade when it fails"},
@@ -31,6 +33,7 @@ func upgradeCommand() *ucli.Command {
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
 		&ucli.DurationFlag{Name: flagTakeOverAfter, Usage: "take over a release left pending-* with no activity for this long (must exceed the --timeout of any operation still running on it; 0: never)"},
 	}
+	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
 	return &ucli.Command{
@@ -58,7 +61,7 @@ func runUpgrade(c *ucli.Context) error {
 	}
 	res, err := d.Upgrade(c.Context, deployer.UpgradeOptions{
 		Target: in.Target, Source: src, Values: in.Values,
-		ReuseValues: c.Bool(flagReuseValues), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter),
+		ReuseValues: reuseValues(c), ResetValues: c.Bool(flagResetValues), TakeOverAfter: c.Duration(flagTakeOverAfter),
 		Install: c.Bool(flagInstall), CreateNamespace: in.CreateNamespace, SkipCRDs: in.SkipCRDs, Options: in.Options,
 	})
 	if err != nil {
@@ -70,5 +73,13 @@ func runUpgrade(c *ucli.Context) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", w)
 	}
-	return printReleaseInfo(c.App.Writer, c.String(flagOutput), res.Release, res.Changes)
+	return printReleaseInfo(c.App.Writer, c.String(flagOutput), hideNotes(c, res.Release), res.Changes)
+}
+
+// reuseValues: berth's ReuseValues merges over the last release's values
+// with the new chart's defaults, which is what Helm's
+// --reset-then-reuse-values does (ignored when --reset-values or
+// --reuse-values is given).
+func reuseValues(c *ucli.Context) bool {
+	return c.Bool(flagReuseValues) || (c.Bool(flagResetThenReuse) && !c.Bool(flagResetValues))
 }

@@ -162,7 +162,7 @@ func (d *demo) bundle(ctx context.Context) error {
 	d.cleanups = append(d.cleanups, sch.stop)
 	d.note("the air-gapped site's registry serves at %s", site)
 	d.Bundle = filepath.Join(d.work, "hello-bundle.tar")
-	if _, _, err := d.berth(ctx, nil, "bundle", "save", d.Chart, "-o", d.Bundle, "--plain-http"); err != nil {
+	if _, _, err := d.berth(ctx, nil, "bundle", "save", d.Chart, "--file", d.Bundle, "--plain-http"); err != nil {
 		return err
 	}
 	if _, _, err := d.berth(ctx, nil, "bundle", "list", d.Bundle); err != nil {

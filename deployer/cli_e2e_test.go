@@ -265,9 +265,9 @@ func TestCLIInstallFromOCIAndUpgradeInstall(t *testing.T) {
 	if got := helm(t, env, "list", "-n", ns, "-q"); got != "new\n" {
 		t.Errorf("helm list -n %s = %q", ns, got)
 	}
-	out = mustBerth(t, env, "install", filepath.Join("testdata", "demo"), "--generate-name", "--dry-run", "server")
+	out = mustBerth(t, env, "install", filepath.Join("testdata", "demo"), "--generate-name", "--dry-run=server")
 	if !strings.Contains(out, "NAME: demo-") || !strings.Contains(out, "Dry run complete") {
-		t.Errorf("install --generate-name --dry-run server:\n%s", out)
+		t.Errorf("install --generate-name --dry-run=server:\n%s", out)
 	}
 }
 

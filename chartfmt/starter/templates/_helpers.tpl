@@ -53,7 +53,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/* __NAME__.image is repository:tag, the tag defaulting to appVersion. */}}
+{{/* __NAME__.image is repository@digest when a digest pins the image, else
+repository:tag, the tag defaulting to appVersion. */}}
 {{- define "__NAME__.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
 {{- end }}
