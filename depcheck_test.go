@@ -12,10 +12,10 @@ import (
 func TestDependencyDirection(t *testing.T) {
 	const mod = "github.com/berth-dev/berth/"
 	forbidden := map[string][]string{
-		mod + "chartfmt": {mod + "oci", mod + "deployer", mod + "cli", "k8s.io/client-go", "oras.land/", "github.com/google/go-containerregistry"},
-		mod + "oci":      {mod + "deployer", mod + "cli", "k8s.io/client-go"},
+		mod + "chartfmt":  {mod + "oci", mod + "chartrepo", mod + "deployer", mod + "cli", "k8s.io/client-go", "oras.land/", "github.com/google/go-containerregistry"},
+		mod + "oci":       {mod + "chartrepo", mod + "deployer", mod + "cli", "k8s.io/client-go"},
 		mod + "chartrepo": {mod + "deployer", mod + "cli", "k8s.io/client-go"},
-		mod + "deployer": {mod + "oci", mod + "cli", "oras.land/", "github.com/google/go-containerregistry"},
+		mod + "deployer":  {mod + "oci", mod + "chartrepo", mod + "cli", "oras.land/", "github.com/google/go-containerregistry"},
 	}
 	out, err := exec.Command("go", "list", "-deps=false", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...").CombinedOutput()
 	if err != nil {
