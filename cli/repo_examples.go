@@ -10,7 +10,7 @@ berth search repo nginx
 berth install web bitnami/nginx --version '^15'`,
 		"repo add": `berth repo add internal https://charts.example.com --username ci --password-stdin < token.txt
 berth repo add internal https://charts.example.com --ca-file ca.pem --force-update`,
-		"repo list":   `berth repo list -o json`,
+		"repo list": `berth repo list -o json`,
 		"repo update": `berth repo update                       # every repository
 berth repo update internal --fail-on-repo-update-fail`,
 		"repo remove": `berth repo remove internal`,
