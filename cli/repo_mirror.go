@@ -19,7 +19,7 @@ const (
 
 func repoMirrorCommand() *ucli.Command {
 	flags := []ucli.Flag{
-		&ucli.StringFlag{Name: flagMirrorTo, Required: true, Usage: "destination namespace, oci://HOST/NS (charts land in NS/NAME:VERSION)"},
+		&ucli.StringFlag{Name: flagMirrorTo, Usage: "destination namespace, oci://HOST/NS (charts land in NS/NAME:VERSION)"},
 		&ucli.StringFlag{Name: flagVersion, Usage: "only versions in this semver range (default: every version)"},
 		&ucli.StringSliceFlag{Name: flagMirrorChart, Usage: "only this chart (repeatable; default: every chart)"},
 		&ucli.IntFlag{Name: flagParallel, Aliases: []string{"j"}, Value: 4, Usage: "versions copied at once"},
@@ -63,6 +63,9 @@ func runRepoMirror(c *ucli.Context) error {
 	}
 	if len(args) != 1 {
 		return errors.New("\"berth repo mirror\" requires 1 argument\n\nUsage:  berth repo mirror REPO_OR_URL --to oci://HOST/NS [flags]")
+	}
+	if c.String(flagMirrorTo) == "" {
+		return errors.New("berth repo mirror: --to oci://HOST/NS is required")
 	}
 	src, err := mirrorSource(c, args[0])
 	if err != nil {
