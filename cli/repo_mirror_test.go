@@ -107,4 +107,3 @@ func chartNameVersion(t *testing.T, file string) (string, string) {
 	}
 	return m[1], m[2]
 }
-
