@@ -127,7 +127,7 @@ func mirrorOne(ctx context.Context, c *Client, dest *oci.Client, cv *ChartVersio
 	if pushed.Name != cv.Name || pushed.Version != cv.Version {
 		it.Err = fmt.Errorf("the archive holds %s-%s, not what the index lists", pushed.Name, pushed.Version)
 	}
-	it.Ref, it.Digest, it.Uploaded = "oci://"+pushed.Ref.String(), pushed.Digest, pushed.Uploaded
+	it.Ref, it.Digest, it.Uploaded = pushed.Pinned, pushed.Digest, pushed.Uploaded
 	if pushed.Uploaded > 0 {
 		it.UploadedBytes = int64(len(tgz))
 	}

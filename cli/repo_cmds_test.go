@@ -120,3 +120,25 @@ func TestRepoPlainHTTP(t *testing.T) {
 		t.Fatalf("downgrade to http: %d %q", code, errOut)
 	}
 }
+
+// classicRepoForOutputTest serves examples/hello from an nginx classic
+// repository (packaged and indexed by berth) and adds it as "cls", for
+// TestOutputJSON's repo steps.
+func classicRepoForOutputTest(t *testing.T) []string {
+	t.Helper()
+	dir := t.TempDir()
+	if code, _, errOut := run(t, "package", "../examples/hello", "-d", dir); code != 0 {
+		t.Fatalf("package: %s", errOut)
+	}
+	if code, _, errOut := run(t, "repo", "index", dir); code != 0 {
+		t.Fatalf("repo index: %s", errOut)
+	}
+	srv := classic.Start(t, dir)
+	b := t.TempDir()
+	t.Setenv("HELM_REPOSITORY_CONFIG", filepath.Join(b, "repositories.yaml"))
+	t.Setenv("HELM_REPOSITORY_CACHE", filepath.Join(b, "cache"))
+	if code, _, errOut := run(t, "repo", "add", "cls", srv.URL); code != 0 {
+		t.Fatalf("repo add: %s", errOut)
+	}
+	return nil
+}

@@ -94,6 +94,9 @@ func TestRepoMirror(t *testing.T) {
 		strings.Contains(out, `"7.0.0-beta.1"`) {
 		t.Fatalf("the other versions did not land, or the range was not applied:\n%s", out)
 	}
+	if !strings.Contains(out, `"ref":"`+dest+"2/podinfo@sha256:") {
+		t.Fatalf("the JSON output lacks the pinned reference:\n%s", out)
+	}
 	if strings.Contains(out+errOut, r.srv.Password) {
 		t.Fatal("the repository password was printed")
 	}
