@@ -22,16 +22,20 @@ type Options struct {
 	UserAgent string
 	// Timeout bounds each request; 0 means 120s (helm's default).
 	Timeout time.Duration
+	// MaxIndexSize and MaxChartSize bound what one index or chart download
+	// may read; 0 means MaxIndexSize and MaxChartArchiveSize.
+	MaxIndexSize, MaxChartSize int64
 }
 
 // Client fetches an index and charts from one repository with the entry's
 // credentials and TLS settings. Plain HTTP is used only when the entry's
 // URL itself is http://.
 type Client struct {
-	entry *Entry
-	base  *url.URL
-	http  *http.Client
-	ua    string
+	entry              *Entry
+	base               *url.URL
+	http               *http.Client
+	ua                 string
+	maxIndex, maxChart int64
 }
 
 // NewClient validates e (an http or https URL, readable TLS files).
@@ -53,7 +57,8 @@ func NewClient(e *Entry, opts Options) (*Client, error) {
 	if timeout == 0 {
 		timeout = 120 * time.Second
 	}
-	c := &Client{entry: e, base: base, ua: opts.UserAgent}
+	c := &Client{entry: e, base: base, ua: opts.UserAgent, maxIndex: orDefault(opts.MaxIndexSize, MaxIndexSize),
+		maxChart: orDefault(opts.MaxChartSize, MaxChartArchiveSize)}
 	c.http = &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: c.checkRedirect}
 	return c, nil
 }
@@ -140,7 +145,7 @@ func readLimited(r io.Reader, max int64, what string) ([]byte, error) {
 // bytes are returned too, since the cache keeps them verbatim.
 func (c *Client) FetchIndex(ctx context.Context) ([]byte, *IndexFile, error) {
 	u := resolveReference(c.base, "index.yaml")
-	b, err := c.get(ctx, u, MaxIndexSize)
+	b, err := c.get(ctx, u, c.maxIndex)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,7 +179,7 @@ func (c *Client) FetchChart(ctx context.Context, cv *ChartVersion) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.get(ctx, u, MaxChartArchiveSize)
+	b, err := c.get(ctx, u, c.maxChart)
 	if err != nil {
 		return nil, err
 	}
@@ -220,4 +225,11 @@ func scrub(err error, u *url.URL) error {
 		return fmt.Errorf("%s %s: %w", ue.Op, u.Redacted(), ue.Err)
 	}
 	return err
+}
+
+func orDefault(v, def int64) int64 {
+	if v > 0 {
+		return v
+	}
+	return def
 }

@@ -102,7 +102,7 @@ func FetchURL(ctx context.Context, p Paths, rawURL string, opts Options) (*Chart
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.get(ctx, rawURL, MaxChartArchiveSize)
+	b, err := c.get(ctx, rawURL, c.maxChart)
 	if err != nil {
 		return nil, err
 	}

@@ -193,6 +193,21 @@ func (s *Server) Requests() []string {
 	return out
 }
 
+// WaitRequests returns the access log once it has at least n lines: nginx
+// writes a line after the response is sent, so a client that has read a
+// body may look before the line is there. It gives up after 10 seconds and
+// returns what there is.
+func (s *Server) WaitRequests(n int) []string {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		lines := s.Requests()
+		if len(lines) >= n || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func freePort(t testing.TB) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -54,7 +54,7 @@ func TestServeTLSBasicAuth(t *testing.T) {
 	if _, err := http.Get(s.URL + "/index.yaml"); err == nil {
 		t.Fatal("the system roots accepted the per-test CA's certificate")
 	}
-	if n := len(s.Requests()); n < 3 {
+	if n := len(s.WaitRequests(3)); n < 3 {
 		t.Fatalf("access log has %d lines, want at least 3", n)
 	}
 }
