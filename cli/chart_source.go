@@ -54,6 +54,15 @@ func loadClassic(c *ucli.Context, ref string) (ch *chartfmt.Chart, ok bool, err 
 	return ch, true, err
 }
 
+// classicArchive is the archive bytes of a classic repository's chart.
+func classicArchive(c *ucli.Context, ref string) ([]byte, error) {
+	got, err := fetchClassic(c, ref)
+	if err != nil {
+		return nil, err
+	}
+	return got.Archive, nil
+}
+
 // chartDownloadOptions: the chart commands' own --timeout (a wait) does not
 // apply to the download, which keeps helm's 120s.
 func chartDownloadOptions(c *ucli.Context) chartrepo.Options {

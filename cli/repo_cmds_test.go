@@ -1,11 +1,21 @@
 package cli
 
 import (
+	"archive/tar"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/berth-dev/berth/oci"
+	registrytest "github.com/berth-dev/berth/registry-test"
 	"github.com/berth-dev/berth/registry-test/classic"
 	"github.com/berth-dev/berth/tools"
 )
@@ -141,4 +151,50 @@ func classicRepoForOutputTest(t *testing.T) []string {
 		t.Fatalf("repo add: %s", errOut)
 	}
 	return nil
+}
+
+// TestBundleSaveClassicChart: bundle save takes REPO/CHART; the bundle
+// holds the archive exactly as the repository serves it.
+func TestBundleSaveClassicChart(t *testing.T) {
+	r := startClassicRepo(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	reg := registrytest.Start(t)
+	img, err := random.Image(2048, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := name.ParseReference(reg.Host + "/team/podinfo:1.0")
+	if err := remote.Write(ref, img, remote.WithTransport(reg.HTTPClient().Transport)); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(t.TempDir(), "b.tar")
+	code, out, errOut := run(t, "bundle", "save", "demo/podinfo", "--version", "~6.0", "-o", bundle, "--plain-http", "--skip-test-images",
+		"--set", "image.repository="+reg.Host+"/team/podinfo", "--set", "image.tag=1.0")
+	if code != 0 {
+		t.Fatalf("bundle save: %d\n%s%s", code, out, errOut)
+	}
+	want, _ := os.ReadFile(filepath.Join(r.srv.Dir, "podinfo-6.0.0.tgz"))
+	var entries []oci.BundleEntry
+	code, out, _ = run(t, "bundle", "list", bundle, "-o", "json")
+	if code != 0 || json.Unmarshal([]byte(out), &entries) != nil || len(entries) != 2 || entries[0].Ref != "podinfo:6.0.0" {
+		t.Fatalf("bundle list: %s", out)
+	}
+	// The OCI layout holds the served archive as a blob, byte for byte.
+	sum := sha256.Sum256(want)
+	f, err := os.Open(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			t.Fatalf("no blob sha256:%x (the served archive) in the bundle: %v", sum, err)
+		}
+		if h.Name == "blobs/sha256/"+hex.EncodeToString(sum[:]) {
+			break
+		}
+	}
 }
