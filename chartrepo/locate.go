@@ -78,14 +78,19 @@ func IsConfigured(p Paths, ref string) bool {
 }
 
 // FetchURL downloads a chart archive from an absolute http(s) URL. The
-// settings of the configured repository whose URL prefixes it are used
-// (helm looks the URL up the same way); otherwise none.
-func FetchURL(ctx context.Context, p Paths, rawURL string, opts Options) (*Chart, error) {
+// settings of the configured repository whose URL prefixes it are used;
+// otherwise those of fallback (credentials and TLS files given on the
+// command line; nil for none).
+func FetchURL(ctx context.Context, p Paths, rawURL string, fallback *Entry, opts Options) (*Chart, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || !u.IsAbs() {
 		return nil, fmt.Errorf("invalid chart URL %q", redact(rawURL))
 	}
-	e := &Entry{URL: rawURL}
+	e := &Entry{}
+	if fallback != nil {
+		*e = *fallback
+	}
+	e.URL = rawURL
 	if cfg, err := LoadConfig(p.Config); err == nil {
 		for _, r := range cfg.Repositories {
 			if strings.HasPrefix(rawURL, strings.TrimSuffix(r.URL, "/")+"/") {

@@ -34,7 +34,9 @@ func classicRef(ref string) bool {
 // from a classic repository.
 func fetchClassic(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
 	if strings.Contains(ref, "://") {
-		return chartrepo.FetchURL(c.Context, repoPaths(), ref, chartDownloadOptions(c))
+		flags := &chartrepo.Entry{CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
+			InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), Username: c.String(flagUsername), Password: c.String(flagPassword)}
+		return chartrepo.FetchURL(c.Context, repoPaths(), ref, flags, chartDownloadOptions(c))
 	}
 	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
 	return chartrepo.Locate(c.Context, repoPaths(), ref, version, chartDownloadOptions(c))

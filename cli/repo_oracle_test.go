@@ -128,8 +128,28 @@ func TestClassicRepoChartRefsMatchHelm(t *testing.T) {
 			t.Fatalf("show chart %v:\n%s%s", sel, unifiedDiff("helm", want, "berth", got), berr)
 		}
 	}
+	// An https:// archive URL under the configured repository: berth uses
+	// its CA and credentials (helm, which matches only URLs written in full
+	// in an index, needs them on the command line).
+	u := r.srv.URL + "/podinfo-6.0.0.tgz"
+	targs := append([]string{"template", "rel", u, "--skip-tests"}, commonFlags()...)
+	want, herr, hcode := r.helmWith(r.helmPaths, append(targs, "--ca-file", r.srv.CAFile, "--username", r.srv.Username, "--password", r.srv.Password)...)
+	if code, got, berr := run(t, targs...); code != 0 || hcode != 0 || got != want {
+		t.Fatalf("template of a URL: berth %d, helm %d\n%s\n%s%s", code, hcode, unifiedDiff("helm", want, "berth", got), berr, herr)
+	}
+	// Not under a configured repository: the command line's TLS and
+	// credential flags apply, as in helm.
+	r.useBerthPaths(t, [2]string{filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()})
+	withFlags := append(targs, "--ca-file", r.srv.CAFile, "--username", r.srv.Username, "--password", r.srv.Password)
+	if code, got, berr := run(t, withFlags...); code != 0 || got != want {
+		t.Fatalf("template of a URL with flags: %d\n%s", code, berr)
+	}
+	if code, _, berr := run(t, targs...); code != 1 || !strings.Contains(berr, "certificate") {
+		t.Fatalf("template of a URL without the CA: %d %s", code, berr)
+	}
+	r.useBerthPaths(t, r.berthPaths)
 	// A version that is not there: both fail.
-	_, _, hcode := r.helmWith(r.helmPaths, "pull", "demo/podinfo", "--version", "9.9.9", "-d", t.TempDir())
+	_, _, hcode = r.helmWith(r.helmPaths, "pull", "demo/podinfo", "--version", "9.9.9", "-d", t.TempDir())
 	code, _, errOut := run(t, "pull", "demo/podinfo", "--version", "9.9.9", "-d", t.TempDir())
 	if hcode == 0 || code != 1 || !strings.Contains(errOut, `chart "podinfo" matching 9.9.9 not found in demo index`) {
 		t.Fatalf("missing version: berth %d %q, helm %d", code, errOut, hcode)
