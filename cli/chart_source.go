@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,10 @@ func fetchClassic(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
 		flags := &chartrepo.Entry{CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
 			InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), Username: c.String(flagUsername), Password: c.String(flagPassword)}
 		return chartrepo.FetchURL(c.Context, repoPaths(), ref, flags, chartDownloadOptions(c))
+	}
+	if !chartrepo.IsConfigured(repoPaths(), ref) {
+		repo, _, _ := chartrepo.SplitRef(ref)
+		return nil, fmt.Errorf("%s: no such chart directory or file, and repo %s not found (add it with 'berth repo add %s URL')", ref, repo, repo)
 	}
 	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
 	return chartrepo.Locate(c.Context, repoPaths(), ref, version, chartDownloadOptions(c))

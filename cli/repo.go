@@ -73,8 +73,9 @@ func repoListCommand() *ucli.Command {
 			items := make([]item, len(cfg.Repositories))
 			rows := [][]string{{"NAME", "URL"}}
 			for i, e := range cfg.Repositories {
-				items[i] = item{e.Name, e.URL}
-				rows = append(rows, []string{e.Name, e.URL})
+				u := redactURL(e.URL) // a password written into the URL stays hidden
+				items[i] = item{e.Name, u}
+				rows = append(rows, []string{e.Name, u})
 			}
 			if done, err := printStructured(c.App.Writer, c.String(flagOutput), items); done {
 				return err
