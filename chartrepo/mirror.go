@@ -84,24 +84,29 @@ func Mirror(ctx context.Context, e *Entry, dest *oci.Client, opts MirrorOptions,
 	if n <= 0 {
 		n = 4
 	}
-	sem := make(chan struct{}, n)
+	next := make(chan int)
 	var wg sync.WaitGroup
-	for i, cv := range todo {
+	for range min(n, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-				res.Items[i] = mirrorOne(ctx, c, dest, cv, opts)
-			case <-ctx.Done():
-				res.Items[i] = MirrorItem{Name: cv.Name, Version: cv.Version, Err: ctx.Err()}
-			}
-			if opts.Progress != nil {
-				opts.Progress(res.Items[i])
+			for i := range next {
+				cv := todo[i]
+				if err := ctx.Err(); err != nil {
+					res.Items[i] = MirrorItem{Name: cv.Name, Version: cv.Version, Err: err}
+				} else {
+					res.Items[i] = mirrorOne(ctx, c, dest, cv, opts)
+				}
+				if opts.Progress != nil {
+					opts.Progress(res.Items[i])
+				}
 			}
 		}()
 	}
+	for i := range todo {
+		next <- i
+	}
+	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return res, err

@@ -79,6 +79,9 @@ type UpdateResult struct {
 // failures are in the results.
 func UpdateAll(ctx context.Context, p Paths, names []string, opts Options) ([]UpdateResult, error) {
 	cfg, err := LoadConfig(p.Config)
+	if err != nil && !errors.Is(err, ErrNoRepositories) {
+		return nil, err
+	}
 	if err != nil || len(cfg.Repositories) == 0 {
 		return nil, errors.New("no repositories found. You must add one before updating")
 	}
