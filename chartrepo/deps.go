@@ -2,6 +2,8 @@ package chartrepo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -64,7 +66,8 @@ func sameURL(a, b string) bool {
 // DependencyUpdate resolves every dependency of the chart in dir from its
 // classic repository (the newest version in its range, from the index read
 // now), vendors the archives under charts/ and writes Chart.lock as helm
-// writes it (aliases recorded as the repository URL). generated is the
+// writes it (aliases recorded as the repository URL), plus each archive's
+// SHA-256 as the dependency's digest, which build verifies. generated is the
 // lock's time; zero means now.
 func DependencyUpdate(ctx context.Context, p Paths, dir string, generated time.Time, opts Options) (*DependencyResult, error) {
 	ch, cfg, err := loadForClassicDeps(p, dir)
@@ -87,7 +90,8 @@ func DependencyUpdate(ctx context.Context, p Paths, dir string, generated time.T
 			return nil, fmt.Errorf("dependency update %s: %w", dir, err)
 		}
 		archives = append(archives, tgz)
-		lock.Dependencies = append(lock.Dependencies, &chartfmt.LockedDependency{Name: d.Name, Version: cv.Version, Repository: src.url})
+		lock.Dependencies = append(lock.Dependencies, &chartfmt.LockedDependency{Name: d.Name, Version: cv.Version,
+			Repository: src.url, Digest: archiveDigest(tgz)})
 	}
 	if lock.Digest, err = oci.LockDigest(ch.Metadata.Dependencies, lock.Dependencies); err != nil {
 		return nil, err
@@ -131,6 +135,9 @@ func DependencyBuild(ctx context.Context, p Paths, dir string, opts Options) (*D
 		tgz, _, err := fetchDependency(ctx, src, l.Name, l.Version, opts)
 		if err != nil {
 			return nil, fmt.Errorf("dependency build %s: %w", dir, err)
+		}
+		if l.Digest != "" && l.Digest != archiveDigest(tgz) {
+			return nil, fmt.Errorf("dependency build %s: %s %s from %s is %s, but Chart.lock pins %s", dir, l.Name, l.Version, redact(l.Repository), archiveDigest(tgz), l.Digest)
 		}
 		archives = append(archives, tgz)
 	}
@@ -203,6 +210,13 @@ func vendorArchives(dir string, locked []*chartfmt.LockedDependency, archives []
 		}
 	}
 	return files, nil
+}
+
+// archiveDigest is what berth records for a classic dependency in
+// Chart.lock (helm ignores the key): the archive's SHA-256.
+func archiveDigest(tgz []byte) string {
+	sum := sha256.Sum256(tgz)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 func writeLock(dir string, lock *chartfmt.Lock) error {
