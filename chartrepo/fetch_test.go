@@ -117,3 +117,27 @@ func TestDefaultPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectToPlainHTTPRefused: an https repository that redirects to
+// http:// is not followed.
+func TestRedirectToPlainHTTPRefused(t *testing.T) {
+	plain := servedRepo(t, "")
+	s := classic.Start(t, t.TempDir(), classic.TLS(),
+		classic.ServerConfig("location = /index.yaml { return 302 "+plain.URL+"/index.yaml; }"))
+	c, err := NewClient(&Entry{Name: "r", URL: s.URL, CAFile: s.CAFile}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.FetchIndex(t.Context()); err == nil || !strings.Contains(err.Error(), "refusing redirect from https://") {
+		t.Fatalf("redirect to http: %v", err)
+	}
+	if n := len(plain.Requests()); n != 0 {
+		t.Fatalf("the plain HTTP server got %d requests", n)
+	}
+	// The same redirect is followed when the user chose http:// for both.
+	s2 := classic.Start(t, t.TempDir(), classic.ServerConfig("location = /index.yaml { return 302 "+plain.URL+"/index.yaml; }"))
+	c2, _ := NewClient(&Entry{Name: "r", URL: s2.URL}, Options{})
+	if _, _, err := c2.FetchIndex(t.Context()); err != nil {
+		t.Fatalf("http to http redirect: %v", err)
+	}
+}

@@ -40,6 +40,7 @@ type Server struct {
 
 type options struct {
 	tls, auth bool
+	extra     string
 }
 
 // Option changes how Start serves.
@@ -52,6 +53,10 @@ func TLS() Option { return func(o *options) { o.tls = true } }
 // BasicAuth requires a random username and password (Server.Username,
 // Server.Password) for every request.
 func BasicAuth() Option { return func(o *options) { o.auth = true } }
+
+// ServerConfig adds nginx directives to the server block, e.g.
+// `location = /index.yaml { return 302 http://elsewhere/index.yaml; }`.
+func ServerConfig(directives string) Option { return func(o *options) { o.extra += directives + "\n" } }
 
 // Binary returns the nginx executable: $PATH, then /usr/sbin/nginx.
 func Binary() (string, error) {
@@ -100,7 +105,7 @@ func Start(t testing.TB, dir string, opts ...Option) *Server {
 	}
 	for attempt := 0; ; attempt++ {
 		port := freePort(t)
-		err := s.run(t, bin, prefix, port, o.tls, tlsConf, authConf)
+		err := s.run(t, bin, prefix, port, o.tls, tlsConf, authConf+o.extra)
 		if err == nil {
 			return s
 		}
