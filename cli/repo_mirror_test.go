@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -109,4 +110,35 @@ func chartNameVersion(t *testing.T, file string) (string, string) {
 		t.Fatalf("archive name %s", file)
 	}
 	return m[1], m[2]
+}
+
+// TestCopyClassicChart: copy takes REPO/CHART and pushes the served archive
+// unchanged (helm pulls the same bytes back), with the digest repo mirror
+// gives the same version.
+func TestCopyClassicChart(t *testing.T) {
+	r := startClassicRepo(t)
+	reg := registrytest.Start(t)
+	ns := "oci://" + reg.Host
+	code, out, errOut := run(t, "copy", "demo/podinfo", "--to", ns+"/copied", "--plain-http", "-o", "json")
+	if code != 0 {
+		t.Fatalf("copy: %d %s%s", code, out, errOut)
+	}
+	var res releaseOutput
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Version != "6.1.0" {
+		t.Fatalf("copy output: %v %s", err, out)
+	}
+	d := t.TempDir()
+	r.helm.MustRun(t, "pull", ns+"/copied/podinfo", "--version", "6.1.0", "-d", d, "--plain-http")
+	got, _ := os.ReadFile(filepath.Join(d, "podinfo-6.1.0.tgz"))
+	want, _ := os.ReadFile(filepath.Join(r.srv.Dir, "podinfo-6.1.0.tgz"))
+	if len(want) == 0 || !bytes.Equal(got, want) {
+		t.Fatal("helm pulled other bytes than the repository serves")
+	}
+	code, out, _ = run(t, "repo", "mirror", "demo", "--to", ns+"/mirrored", "--plain-http", "--chart", "podinfo", "--version", "6.1.0", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"digest":"`+res.Digest+`"`) {
+		t.Fatalf("mirror digest differs from copy's %s:\n%s", res.Digest, out)
+	}
+	if code, _, errOut := run(t, "copy", "demo/podinfo", "--to", ns+"/x", "--plain-http", "--with-images"); code != 1 || !strings.Contains(errOut, "mirror the classic chart first") {
+		t.Fatalf("--with-images: %d %s", code, errOut)
+	}
 }
