@@ -80,34 +80,17 @@ func Mirror(ctx context.Context, e *Entry, dest *oci.Client, opts MirrorOptions,
 		return nil, err
 	}
 	res := &MirrorResult{Items: make([]MirrorItem, len(todo))}
-	n := opts.Concurrency
-	if n <= 0 {
-		n = 4
-	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				cv := todo[i]
-				if err := ctx.Err(); err != nil {
-					res.Items[i] = MirrorItem{Name: cv.Name, Version: cv.Version, Err: err}
-				} else {
-					res.Items[i] = mirrorOne(ctx, c, dest, cv, opts)
-				}
-				if opts.Progress != nil {
-					opts.Progress(res.Items[i])
-				}
-			}
-		}()
-	}
-	for i := range todo {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEach(len(todo), opts.Concurrency, func(i int) {
+		cv := todo[i]
+		if err := ctx.Err(); err != nil {
+			res.Items[i] = MirrorItem{Name: cv.Name, Version: cv.Version, Err: err}
+		} else {
+			res.Items[i] = mirrorOne(ctx, c, dest, cv, opts)
+		}
+		if opts.Progress != nil {
+			opts.Progress(res.Items[i])
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -115,6 +98,29 @@ func Mirror(ctx context.Context, e *Entry, dest *oci.Client, opts MirrorOptions,
 		return res, fmt.Errorf("%d of %d: %w", len(f), len(res.Items), ErrMirrorIncomplete)
 	}
 	return res, nil
+}
+
+// forEach calls fn(0..n-1) on at most workers goroutines (0 means 4).
+func forEach(n, workers int, fn func(int)) {
+	if workers <= 0 {
+		workers = 4
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func mirrorOne(ctx context.Context, c *Client, dest *oci.Client, cv *ChartVersion, opts MirrorOptions) MirrorItem {

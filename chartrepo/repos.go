@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 )
 
 // ErrExists is returned by Add for a name already configured differently.
@@ -97,18 +96,9 @@ func UpdateAll(ctx context.Context, p Paths, names []string, opts Options) ([]Up
 		}
 	}
 	res := make([]UpdateResult, len(entries))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, e := range entries {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			_, err := Update(ctx, p, e, opts)
-			res[i] = UpdateResult{Entry: e, Err: err}
-		}()
-	}
-	wg.Wait()
+	forEach(len(entries), 8, func(i int) {
+		_, err := Update(ctx, p, entries[i], opts)
+		res[i] = UpdateResult{Entry: entries[i], Err: err}
+	})
 	return res, ctx.Err()
 }
