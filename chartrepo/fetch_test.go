@@ -3,6 +3,7 @@ package chartrepo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,5 +140,29 @@ func TestRedirectToPlainHTTPRefused(t *testing.T) {
 	c2, _ := NewClient(&Entry{Name: "r", URL: s2.URL}, Options{})
 	if _, _, err := c2.FetchIndex(t.Context()); err != nil {
 		t.Fatalf("http to http redirect: %v", err)
+	}
+}
+
+// TestConcurrentAdds: adds racing on one repositories.yaml all land (the
+// file is locked as helm locks it, so none overwrites another).
+func TestConcurrentAdds(t *testing.T) {
+	s := servedRepo(t, "")
+	p := Paths{Config: filepath.Join(t.TempDir(), "repositories.yaml"), Cache: t.TempDir()}
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := Add(t.Context(), p, &Entry{Name: fmt.Sprintf("r%d", i), URL: s.URL}, false, Options{})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := LoadConfig(p.Config)
+	if err != nil || len(cfg.Repositories) != n {
+		t.Fatalf("%d repositories saved, want %d (%v)", len(cfg.Repositories), n, err)
 	}
 }
