@@ -92,6 +92,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			showCommand(),
 			versionsCommand(),
 			searchCommand(),
+			repoCommand(),
 			registryCommand(),
 			dependencyCommand(),
 			installCommand(),

@@ -94,6 +94,9 @@ func runBundleSave(c *ucli.Context) error {
 // bundleChartArchive returns the chart as .tgz bytes: pulled (oci://),
 // read (.tgz) or packaged reproducibly (a folder).
 func bundleChartArchive(c *ucli.Context, client *oci.Client, ref string) ([]byte, error) {
+	if classicRef(ref) { // REPO/CHART, https://…/chart.tgz
+		return classicArchive(c, ref)
+	}
 	if strings.HasPrefix(ref, oci.Scheme) {
 		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion)})
 		if err != nil {

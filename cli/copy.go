@@ -51,6 +51,9 @@ func runCopy(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	if classicRef(args[0]) { // REPO/CHART, https://…/chart.tgz
+		return copyClassic(c, client, args[0])
+	}
 	from, err := sourceClient(c, client)
 	if err != nil {
 		return err

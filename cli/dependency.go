@@ -46,6 +46,9 @@ func runDependency(c *ucli.Context, build bool) error {
 	default:
 		return errors.New("expected at most one argument: the chart directory")
 	}
+	if done, err := classicDependencies(c, dir, build); done { // https://…, @repo
+		return err
+	}
 	client, err := registryClient(c)
 	if err != nil {
 		return err

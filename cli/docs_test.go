@@ -13,7 +13,7 @@ var inlineBerth = regexp.MustCompile("`(berth [^`]+)`")
 // TestDocsCoverEveryCommand: docs/<group>.md names every command of its
 // group (and its subcommands), so a new command shows up in the docs too.
 func TestDocsCoverEveryCommand(t *testing.T) {
-	pages := map[string]string{groupChart: "chart.md", groupRegistry: "registry.md", groupRelease: "release.md", groupBundle: "bundle.md"}
+	pages := map[string]string{groupChart: "chart.md", groupRegistry: "registry.md", groupRelease: "release.md", groupBundle: "bundle.md", groupRepo: "repositories.md"}
 	for path, c := range commandPaths() {
 		top := commandPaths()[strings.Fields(path)[0]]
 		page, ok := pages[top.Category]

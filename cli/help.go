@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -63,6 +64,7 @@ func addHelp(app *ucli.App) {
 	}
 	app.Metadata[commandPathsKey] = paths
 	examples := helpExamples()
+	maps.Copy(examples, repoHelpExamples())
 	var walk func(prefix string, cmds []*ucli.Command)
 	walk = func(prefix string, cmds []*ucli.Command) {
 		for _, c := range cmds {
@@ -110,7 +112,7 @@ func indentLines(s, pad string) string {
 // commandGroups lists the top-level commands by group in the order users
 // meet them (urfave would sort the groups by name).
 func commandGroups(cmds []*ucli.Command) string {
-	order := []string{groupChart, groupRegistry, groupRelease, groupBundle, groupOther}
+	order := []string{groupChart, groupRegistry, groupRepo, groupRelease, groupBundle, groupOther}
 	byGroup := map[string][]*ucli.Command{}
 	width := 0
 	for _, c := range cmds {

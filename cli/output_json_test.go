@@ -110,6 +110,9 @@ func TestOutputJSON(t *testing.T) {
 		}, false, nil},
 		{"bundle list", func() []string { return []string{filepath.Join(dir, "b.tar")} }, true, nil},
 		{"copy", func() []string { return []string{pinned, "--to", ns + "/mirror", plain} }, false, nil},
+		{"repo list", func() []string { return classicRepoForOutputTest(t) }, true, nil},
+		{"search repo", func() []string { return []string{"hello", "--versions"} }, true, nil},
+		{"repo mirror", func() []string { return []string{"cls", "--to", ns + "/classic", plain} }, false, nil},
 	}
 	planned := map[string]bool{}
 	for _, s := range steps {

@@ -58,6 +58,9 @@ func runPull(c *ucli.Context) error {
 	if len(args) == 0 {
 		return errors.New("\"berth pull\" requires at least 1 argument\n\nUsage:  berth pull oci://HOST/NS/NAME [REF...] [flags]")
 	}
+	if done, err := pullClassic(c, args); done { // REPO/CHART, https://…/chart.tgz
+		return err
+	}
 	if len(args) > 1 && c.IsSet(flagVersion) {
 		return errors.New("--version applies to one reference; give each reference its :tag or @digest instead")
 	}

@@ -112,6 +112,9 @@ func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 // loadChartRef loads CHART: a directory, a .tgz, or oci://… through the
 // registry client (--version takes a tag, range or digest).
 func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
+	if ch, ok, err := loadClassic(c, ref); ok { // repo/chart, https://…/chart.tgz
+		return ch, err
+	}
 	if !strings.HasPrefix(ref, "oci://") {
 		return chartfmt.Load(ref)
 	}

@@ -14,6 +14,8 @@ func searchCommand() *ucli.Command {
 		ArgsUsage: "oci://HOST[/NS]",
 		Category:  groupRegistry,
 		Flags:     append(registryFlags(), outputFlag()),
+		// `search repo KEYWORD` searches classic repositories, as helm's does.
+		Subcommands: []*ucli.Command{searchRepoCommand()},
 		Action: func(c *ucli.Context) error {
 			args, err := positionalArgs(c)
 			if err != nil {

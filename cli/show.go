@@ -55,7 +55,7 @@ func runShow(c *ucli.Context, what string) error {
 		out, err = showRemote(c, args[0], what)
 	} else {
 		var ch *chartfmt.Chart
-		if ch, err = chartfmt.Load(args[0]); err == nil {
+		if ch, err = loadChartRef(c, args[0]); err == nil {
 			out, err = chartfmt.Show(ch, what)
 		}
 	}

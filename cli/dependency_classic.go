@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartrepo"
+)
+
+// classicDependencies is runDependency's hook for charts whose dependencies
+// come from classic repositories (https://…, @name): done is false when
+// none does.
+func classicDependencies(c *ucli.Context, dir string, build bool) (done bool, err error) {
+	ch, err := chartfmt.LoadDir(dir)
+	if err != nil || !anyClassic(ch.Metadata.Dependencies) {
+		return false, nil // the OCI path reports load errors
+	}
+	var res *chartrepo.DependencyResult
+	if build {
+		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(), dir, chartDownloadOptions(c))
+	} else {
+		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+		if perr != nil {
+			return true, perr
+		}
+		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(), dir, epoch, chartDownloadOptions(c))
+	}
+	if err != nil {
+		return true, err
+	}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), res.Lock); done {
+		return true, err
+	}
+	for _, d := range res.Lock.Dependencies {
+		if _, err := fmt.Fprintf(c.App.Writer, "%s %s from %s\n", d.Name, d.Version, redactURL(d.Repository)); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+func anyClassic(deps []*chartfmt.Dependency) bool {
+	for _, d := range deps {
+		if chartrepo.IsClassicRepository(d.Repository) {
+			return true
+		}
+	}
+	return false
+}
