@@ -108,6 +108,10 @@ func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 // loadChartRef loads CHART: a directory, a .tgz, or oci://… through the
 // registry client (--version takes a tag, range or digest).
 func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
+	verify, err := verifyOptions(c, ref) // signatures are checked before anything is rendered
+	if err != nil {
+		return nil, err
+	}
 	if !strings.HasPrefix(ref, "oci://") {
 		return chartfmt.Load(ref)
 	}
@@ -115,7 +119,7 @@ func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)})
+	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify})
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,7 @@ func (c *Client) tagSignatures(ctx context.Context, repo *remote.Repository, r R
 	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", tag, err)
 	}
-	layers, err := c.signatureLayers(ctx, repo, desc.Digest)
+	layers, err := c.signatureLayers(ctx, repo, desc.Digest, "")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", tag, err)
 	}
@@ -122,8 +122,16 @@ func (c *Client) tagSignatures(ctx context.Context, repo *remote.Repository, r R
 func (c *Client) referrerSignatures(ctx context.Context, repo *remote.Repository, r Reference) ([]sigSource, error) {
 	var descs []ocispec.Descriptor
 	subject := ocispec.Descriptor{Digest: digest.Digest(r.Digest)}
-	err := repo.Referrers(ctx, subject, signature.ArtifactType, func(page []ocispec.Descriptor) error {
-		descs = append(descs, page...)
+	// Not filtered by the API: some registries (go-containerregistry's)
+	// report the config media type as the artifact type, which for cosign's
+	// referrers is the empty config. The manifest itself is checked below.
+	err := repo.Referrers(ctx, subject, "", func(page []ocispec.Descriptor) error {
+		for _, d := range page {
+			switch d.ArtifactType {
+			case signature.ArtifactType, ocispec.MediaTypeEmptyJSON, "":
+				descs = append(descs, d)
+			}
+		}
 		if len(descs) > maxReferrers {
 			return fmt.Errorf("more than %d signature referrers", maxReferrers)
 		}
@@ -137,7 +145,7 @@ func (c *Client) referrerSignatures(ctx context.Context, repo *remote.Repository
 	}
 	var out []sigSource
 	for _, d := range descs {
-		layers, err := c.signatureLayers(ctx, repo, d.Digest)
+		layers, err := c.signatureLayers(ctx, repo, d.Digest, signature.ArtifactType)
 		if err != nil {
 			return nil, fmt.Errorf("referrer %s: %w", d.Digest, err)
 		}
@@ -146,8 +154,9 @@ func (c *Client) referrerSignatures(ctx context.Context, repo *remote.Repository
 	return out, nil
 }
 
-// signatureLayers returns the simple-signing layers of manifest d.
-func (c *Client) signatureLayers(ctx context.Context, repo *remote.Repository, d digest.Digest) ([]ocispec.Descriptor, error) {
+// signatureLayers returns the simple-signing layers of manifest d; with
+// artifactType, none unless the manifest (or its config) has that type.
+func (c *Client) signatureLayers(ctx context.Context, repo *remote.Repository, d digest.Digest, artifactType string) ([]ocispec.Descriptor, error) {
 	b, _, err := c.fetchManifest(ctx, repo, d)
 	if err != nil {
 		return nil, err
@@ -155,6 +164,9 @@ func (c *Client) signatureLayers(ctx context.Context, repo *remote.Repository, d
 	var m ocispec.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("manifest %s: %w", d, err)
+	}
+	if artifactType != "" && m.ArtifactType != artifactType && m.Config.MediaType != artifactType {
+		return nil, nil
 	}
 	if len(m.Layers) > maxSignatureLayers {
 		return nil, fmt.Errorf("manifest %s has %d layers, more than %d", d, len(m.Layers), maxSignatureLayers)
@@ -181,7 +193,6 @@ func (c *Client) candidate(ctx context.Context, repo *remote.Repository, l ocisp
 	if err != nil {
 		return signature.Signed{}, err
 	}
-	_ = c.cache.Put(l.Digest, b)
 	return signature.Signed{Payload: b, Signature: sig}, nil
 }
 

@@ -4,8 +4,8 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +13,12 @@ import (
 
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	sigsig "github.com/sigstore/sigstore/pkg/signature"
+)
+
+// PEM types of cosign's encrypted private keys (the second is the older one).
+const (
+	encryptedType       = string(cryptoutils.EncryptedSigstorePrivateKeyPEMType)
+	encryptedCosignType = "ENCRYPTED COSIGN PRIVATE KEY"
 )
 
 // maxKeyFile bounds a key file read into memory; real ones are under 4 KiB.
@@ -33,6 +39,13 @@ type PublicKey struct {
 // ParsePrivateKey decrypts a cosign private key (PEM "ENCRYPTED SIGSTORE
 // PRIVATE KEY", or the older "ENCRYPTED COSIGN PRIVATE KEY") with password.
 func ParsePrivateKey(pemBytes, password []byte) (*PrivateKey, error) {
+	block, _ := pem.Decode(pemBytes)
+	if block == nil {
+		return nil, errors.New("not a PEM file")
+	}
+	if block.Type != encryptedType && block.Type != encryptedCosignType {
+		return nil, fmt.Errorf("PEM type %q: want %q, a key from cosign generate-key-pair or berth key generate", block.Type, encryptedType)
+	}
 	priv, err := cryptoutils.UnmarshalPEMToPrivateKey(pemBytes, staticPassword(password))
 	if err != nil {
 		return nil, fmt.Errorf("decrypt private key (is COSIGN_PASSWORD right?): %w", err)
@@ -118,22 +131,19 @@ func ReadPublicKeys(paths []string) ([]*PublicKey, error) {
 // does: the private key PKCS#8, encrypted with password (scrypt +
 // secretbox), PEM "ENCRYPTED SIGSTORE PRIVATE KEY"; the public key PKIX PEM.
 func GenerateKeyPair(password []byte) (privPEM, pubPEM []byte, err error) {
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	privPEM, pubPEM, err = cryptoutils.GeneratePEMEncodedECDSAKeyPair(elliptic.P256(), staticPassword(password))
 	if err != nil {
-		return nil, nil, fmt.Errorf("generate key: %w", err)
-	}
-	privPEM, err = cryptoutils.MarshalPrivateKeyToEncryptedDER(priv, staticPassword(password))
-	if err != nil {
-		return nil, nil, fmt.Errorf("encrypt private key: %w", err)
-	}
-	pubPEM, err = cryptoutils.MarshalPublicKeyToPEM(priv.Public())
-	if err != nil {
-		return nil, nil, fmt.Errorf("encode public key: %w", err)
+		return nil, nil, fmt.Errorf("generate key pair: %w", err)
 	}
 	return privPEM, pubPEM, nil
 }
 
+// staticPassword never yields nil: to cryptoutils nil means "no
+// encryption", while an empty password still encrypts, as in cosign.
 func staticPassword(p []byte) cryptoutils.PassFunc {
+	if p == nil {
+		p = []byte{}
+	}
 	return func(bool) ([]byte, error) { return p, nil }
 }
 
