@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	registrytest "github.com/berth-dev/berth/registry-test"
+	"github.com/berth-dev/berth/tools"
+)
+
+// signEnv is a TLS htpasswd registry with berth's flags for it, a cosign
+// oracle logged in to it, and COSIGN_PASSWORD set for both.
+type signEnv struct {
+	r      *registrytest.Registry
+	cosign *tools.Cosign
+	reg    []string // berth's registry flags
+}
+
+func newSignEnv(t *testing.T, withCosign bool) *signEnv {
+	r := registrytest.Start(t, registrytest.HtpasswdTLS())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	t.Setenv("COSIGN_PASSWORD", "s3cret")
+	e := &signEnv{r: r, reg: []string{"--ca-file", r.CAFile, "--username", r.Username, "--password", r.Password}}
+	if withCosign {
+		e.cosign = tools.NewCosign(t, r.CAFile)
+		e.cosign.Login(t, r.Host, r.Username, r.Password)
+	}
+	return e
+}
+
+// berth runs berth with the registry flags appended and fails t unless it exits 0.
+func (e *signEnv) berth(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := runStdin(t, "", append(args, e.reg...)...)
+	if code != 0 {
+		t.Fatalf("berth %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+// refused runs berth and fails t unless it exits 1 naming ref and reason
+// with nothing on stdout.
+func (e *signEnv) refused(t *testing.T, ref, reason string, args ...string) {
+	t.Helper()
+	code, out, errOut := runStdin(t, "", append(args, e.reg...)...)
+	if code != 1 || out != "" || !strings.Contains(errOut, ref) || !strings.Contains(errOut, reason) {
+		t.Fatalf("berth %s: exit %d, stdout %q, stderr %q; want a refusal naming %s and %q", strings.Join(args, " "), code, out, errOut, ref, reason)
+	}
+}
+
+// cosignVerify runs `cosign verify --key` offline and returns the digest
+// its payload names.
+func (e *signEnv) cosignVerify(pub, ref string) (string, error) {
+	out, err := e.cosign.Run("", nil, "verify", "--key", pub, "--insecure-ignore-tlog", "--output", "json", ref)
+	if err != nil {
+		return "", err
+	}
+	var sigs []struct {
+		Critical struct {
+			Image struct {
+				Digest string `json:"docker-manifest-digest"`
+			} `json:"image"`
+		} `json:"critical"`
+	}
+	if err := json.Unmarshal([]byte(out), &sigs); err != nil || len(sigs) == 0 {
+		return "", err
+	}
+	return sigs[0].Critical.Image.Digest, nil
+}
+
+func keyGenerate(t *testing.T) (priv, pub string) {
+	t.Helper()
+	dir := t.TempDir()
+	if code, _, errOut := runStdin(t, "", "key", "generate", dir); code != 0 {
+		t.Fatalf("key generate: %s", errOut)
+	}
+	return filepath.Join(dir, "cosign.key"), filepath.Join(dir, "cosign.pub")
+}
+
+// TestSignaturesInteropWithCosign: `cosign verify --key` accepts what
+// `berth release --sign` signed (chart and image) with a key from `berth
+// key generate`, and berth verifies what `cosign sign --key` signed with a
+// key from `cosign generate-key-pair`; each side refuses the other's key.
+func TestSignaturesInteropWithCosign(t *testing.T) {
+	e := newSignEnv(t, true)
+	priv, pub := keyGenerate(t)
+	cosignDir := t.TempDir()
+	if _, err := e.cosign.Run(cosignDir, nil, "generate-key-pair"); err != nil {
+		t.Fatal(err)
+	}
+	cosignKey, cosignPub := filepath.Join(cosignDir, "cosign.key"), filepath.Join(cosignDir, "cosign.pub")
+
+	tarPath := filepath.Join(t.TempDir(), "podinfo.tar")
+	dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	var rel releaseOutput
+	out := e.berth(t, "release", copyChart(t, "podinfo"), "--image", "podinfo="+tarPath, "--to", "oci://"+e.r.Host+"/apps",
+		"--sign", "--key", priv, "-o", "json")
+	if err := json.Unmarshal([]byte(out), &rel); err != nil {
+		t.Fatal(err)
+	}
+	chartRef := strings.TrimPrefix(rel.Chart, "oci://")
+	imageRef := rel.Images[0].Ref
+	for ref, want := range map[string]string{chartRef: rel.Digest, imageRef: rel.Images[0].Digest} {
+		got, err := e.cosignVerify(pub, ref)
+		if err != nil || got != want {
+			t.Fatalf("cosign verify of berth's signature on %s: %q, %v; want %s", ref, got, err, want)
+		}
+		if _, err := e.cosignVerify(cosignPub, ref); err == nil {
+			t.Fatalf("cosign verify of %s accepted a key that did not sign it", ref)
+		}
+	}
+
+	// The other way: cosign signs a chart and an image, berth verifies.
+	pushed := map[string]string{}
+	out = e.berth(t, "push", copyChart(t, "podinfo"), "oci://"+e.r.Host+"/cosigned", "-o", "json")
+	var p pushOutput
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	pushed[p.Pinned] = p.Digest
+	pushed["oci://"+imageRef] = rel.Images[0].Digest
+	for ref := range pushed {
+		if _, err := e.cosign.Run("", nil, "sign", "--key", cosignKey, "--tlog-upload=false", "--yes", strings.TrimPrefix(ref, "oci://")); err != nil {
+			t.Fatal(err)
+		}
+		out := e.berth(t, "verify", ref, "--key", pub, "--key", cosignPub, "-o", "json")
+		var v verifyOutput
+		if err := json.Unmarshal([]byte(out), &v); err != nil || v.Key != cosignPub {
+			t.Fatalf("berth verify of cosign's signature on %s: %s", ref, out)
+		}
+		e.refused(t, ref, "made by none of the given keys", "verify", ref, "--key", func() string { _, other := keyGenerate(t); return other }())
+	}
+	// Pulling and rendering the cosign-signed chart with --verify works;
+	// berth also signs with cosign's own key file.
+	e.berth(t, "pull", p.Pinned, "--verify", "--key", cosignPub, "-d", t.TempDir())
+	if out := e.berth(t, "template", "web", p.Pinned, "--verify", "--key", cosignPub); !strings.Contains(out, "kind: Deployment") {
+		t.Fatalf("template --verify rendered %q", out)
+	}
+	e.berth(t, "sign", p.Pinned, "--key", cosignKey)
+	if got, err := e.cosignVerify(cosignPub, strings.TrimPrefix(p.Pinned, "oci://")); err != nil || got != p.Digest {
+		t.Fatalf("cosign verify after berth signed with cosign's key: %q, %v", got, err)
+	}
+}
+
+// TestVerifyRefusesTampering: template, show and pull --verify refuse,
+// before rendering or writing anything, a chart moved under its tag with one
+// byte changed, a chart signed by another key, a chart whose signature tag
+// holds a signature over another digest, and an unsigned chart.
+func TestVerifyRefusesTampering(t *testing.T) {
+	e := newSignEnv(t, false)
+	priv, pub := keyGenerate(t)
+	otherPriv, _ := keyGenerate(t)
+	ns := "oci://" + e.r.Host + "/charts"
+	push := func(chart string, args ...string) pushOutput {
+		var p pushOutput
+		if err := json.Unmarshal([]byte(e.berth(t, append([]string{"push", chart, ns, "-o", "json"}, args...)...)), &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	chart := copyChart(t, "podinfo")
+	signed := push(chart, "--sign", "--key", priv)
+	tag := ns + "/podinfo:" + signed.Version
+	e.berth(t, "template", "web", tag, "--verify", "--key", pub) // the control: it verifies
+
+	// One byte changed, re-pushed over the same version.
+	vals := filepath.Join(chart, "values.yaml")
+	b, _ := os.ReadFile(vals)
+	if err := os.WriteFile(vals, append(b, ' '), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	moved := push(chart, "--force")
+	if moved.Digest == signed.Digest {
+		t.Fatal("the changed chart has the same digest")
+	}
+	dest := t.TempDir()
+	for _, cmd := range [][]string{{"template", "web", tag}, {"show", "values", tag}, {"pull", tag, "-d", dest}} {
+		e.refused(t, moved.Digest, "not signed", append(cmd, "--verify", "--key", pub)...)
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+		t.Fatalf("a refused pull wrote %d files", len(entries))
+	}
+
+	other := push(copyChart(t, "istio-base"), "--sign", "--key", otherPriv)
+	e.refused(t, other.Digest, "made by none of the given keys", "template", "db", other.Pinned, "--verify", "--key", pub)
+
+	// The valid signature of the first chart copied to the moved chart's
+	// signature tag: the right key, the wrong digest.
+	opts := []remote.Option{remote.WithTransport(e.r.HTTPClient().Transport), remote.WithAuth(&authn.Basic{Username: e.r.Username, Password: e.r.Password})}
+	repo := e.r.Host + "/charts/podinfo:"
+	from, _ := name.ParseReference(repo + "sha256-" + strings.TrimPrefix(signed.Digest, "sha256:") + ".sig")
+	to, _ := name.ParseReference(repo + "sha256-" + strings.TrimPrefix(moved.Digest, "sha256:") + ".sig")
+	src, err := remote.Get(from, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Put(to, src, opts...); err != nil {
+		t.Fatal(err)
+	}
+	e.refused(t, moved.Digest, "signature is over "+signed.Digest+", not "+moved.Digest, "template", "web", tag, "--verify", "--key", pub)
+
+	unsigned := push(copyChart(t, "redis"))
+	e.refused(t, unsigned.Digest, "not signed", "show", "chart", unsigned.Pinned, "--verify", "--key", pub)
+	// --verify is for registry charts, and needs a key.
+	e.refused(t, chart, "oci://", "template", "web", chart, "--verify", "--key", pub)
+	e.refused(t, "--key", "--verify needs at least one", "template", "web", unsigned.Pinned, "--verify")
+}
