@@ -128,16 +128,18 @@ func TestSignaturesInteropWithCosign(t *testing.T) {
 	}
 	pushed[p.Pinned] = p.Digest
 	pushed["oci://"+imageRef] = rel.Images[0].Digest
-	for ref := range pushed {
+	_, otherPub := keyGenerate(t)
+	for ref, dig := range pushed {
+		e.refused(t, dig, "", "verify", ref, "--key", cosignPub) // not yet signed by cosign's key
 		if _, err := e.cosign.Run("", nil, "sign", "--key", cosignKey, "--tlog-upload=false", "--yes", strings.TrimPrefix(ref, "oci://")); err != nil {
 			t.Fatal(err)
 		}
-		out := e.berth(t, "verify", ref, "--key", pub, "--key", cosignPub, "-o", "json")
+		out := e.berth(t, "verify", ref, "--key", otherPub, "--key", cosignPub, "-o", "json")
 		var v verifyOutput
-		if err := json.Unmarshal([]byte(out), &v); err != nil || v.Key != cosignPub {
+		if err := json.Unmarshal([]byte(out), &v); err != nil || v.Key != cosignPub || v.Subject != "oci://"+strings.TrimPrefix(ref, "oci://") {
 			t.Fatalf("berth verify of cosign's signature on %s: %s", ref, out)
 		}
-		e.refused(t, ref, "made by none of the given keys", "verify", ref, "--key", func() string { _, other := keyGenerate(t); return other }())
+		e.refused(t, dig, "made by none of the given keys", "verify", ref, "--key", otherPub)
 	}
 	// Pulling and rendering the cosign-signed chart with --verify works;
 	// berth also signs with cosign's own key file.

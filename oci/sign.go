@@ -121,7 +121,16 @@ func (c *Client) appendSignature(ctx context.Context, repo *remote.Repository, r
 		return fmt.Errorf("%s already holds %d signatures", res.SigRef.Tag, len(m.Layers))
 	}
 	payloadDesc.Annotations = map[string]string{signature.SignatureAnnotation: s.Signature}
+	if _, err := pushBlob(ctx, repo, payloadDesc, s.Payload); err != nil {
+		return fmt.Errorf("blob %s: %w", payloadDesc.Digest, err)
+	}
 	m.Layers = append(m.Layers, payloadDesc)
+	return writeSignatureManifest(ctx, repo, res.SigRef.Tag, m)
+}
+
+// writeSignatureManifest pushes m (whose layers are in repo already) with
+// a config listing them, tagged tag.
+func writeSignatureManifest(ctx context.Context, repo *remote.Repository, tag string, m ocispec.Manifest) error {
 	config, err := signatureConfig(m.Layers)
 	if err != nil {
 		return err
@@ -131,17 +140,12 @@ func (c *Client) appendSignature(ctx context.Context, repo *remote.Repository, r
 	if err != nil {
 		return err
 	}
-	for _, b := range []struct {
-		desc ocispec.Descriptor
-		data []byte
-	}{{payloadDesc, s.Payload}, {m.Config, config}} {
-		if _, err := pushBlob(ctx, repo, b.desc, b.data); err != nil {
-			return fmt.Errorf("blob %s: %w", b.desc.Digest, err)
-		}
+	if _, err := pushBlob(ctx, repo, m.Config, config); err != nil {
+		return fmt.Errorf("blob %s: %w", m.Config.Digest, err)
 	}
-	md := descriptor(ocispec.MediaTypeImageManifest, mb)
-	if err := repo.PushReference(ctx, md, bytes.NewReader(mb), res.SigRef.Tag); err != nil {
-		return fmt.Errorf("signature manifest %s: %w", res.SigRef.Tag, err)
+	md := descriptor(m.MediaType, mb)
+	if err := repo.PushReference(ctx, md, bytes.NewReader(mb), tag); err != nil {
+		return fmt.Errorf("signature manifest %s: %w", tag, err)
 	}
 	return nil
 }
