@@ -216,3 +216,48 @@ func TestVerifyRefusesTampering(t *testing.T) {
 	e.refused(t, chart, "oci://", "template", "web", chart, "--verify", "--key", pub)
 	e.refused(t, "--key", "--verify needs at least one", "template", "web", unsigned.Pinned, "--verify")
 }
+
+// TestSignaturesTravelWithCopy: a chart and image signed at release in a
+// lab registry (plain HTTP) still verify with the same key after `copy`
+// (chart as is) and `copy --with-images` (the images; the rewritten chart is
+// a new artifact) to a TLS registry, by berth and by cosign.
+func TestSignaturesTravelWithCopy(t *testing.T) {
+	e := newSignEnv(t, true)
+	lab := registrytest.Start(t)
+	priv, pub := keyGenerate(t)
+	tarPath := filepath.Join(t.TempDir(), "podinfo.tar")
+	dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	code, out, errOut := runStdin(t, "", "release", copyChart(t, "podinfo"), "--image", "podinfo="+tarPath,
+		"--to", "oci://"+lab.Host+"/apps", "--plain-http", "--sign", "--key", priv, "-o", "json")
+	if code != 0 {
+		t.Fatalf("release --sign to the lab: %s", errOut)
+	}
+	var rel releaseOutput
+	if err := json.Unmarshal([]byte(out), &rel); err != nil {
+		t.Fatal(err)
+	}
+	var copied, moved releaseOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "copy", rel.Chart, "--to", "oci://"+e.r.Host+"/mirror", "--from-plain-http", "-o", "json")), &copied); err != nil {
+		t.Fatal(err)
+	}
+	e.berth(t, "verify", copied.Chart, "--key", pub)
+	if err := json.Unmarshal([]byte(e.berth(t, "copy", rel.Chart, "--to", "oci://"+e.r.Host+"/moved", "--with-images", "--from-plain-http", "-o", "json")), &moved); err != nil {
+		t.Fatal(err)
+	}
+	img := moved.Images[0].Ref
+	if !strings.HasPrefix(img, e.r.Host+"/moved/") || moved.Images[0].Digest != rel.Images[0].Digest {
+		t.Fatalf("copied image %+v", moved.Images[0])
+	}
+	e.berth(t, "verify", img, "--key", pub)
+	for _, ref := range []string{strings.TrimPrefix(copied.Chart, "oci://"), img} {
+		if _, err := e.cosignVerify(pub, ref); err != nil {
+			t.Fatalf("cosign verify of the copy %s: %v", ref, err)
+		}
+	}
+	// Copying again adds nothing: still one signature.
+	e.berth(t, "copy", rel.Chart, "--to", "oci://"+e.r.Host+"/mirror", "--from-plain-http")
+	out, err := e.cosign.Run("", nil, "verify", "--key", pub, "--insecure-ignore-tlog", "--output", "json", strings.TrimPrefix(copied.Chart, "oci://"))
+	if err != nil || strings.Count(out, "docker-manifest-digest") != 1 {
+		t.Fatalf("signatures after a second copy: %v %s", err, out)
+	}
+}
