@@ -10,8 +10,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	registrytest "github.com/berth-dev/berth/registry-test"
+	"github.com/berth-dev/berth/testcluster"
 	"github.com/berth-dev/berth/tools"
 )
 
@@ -259,5 +261,71 @@ func TestSignaturesTravelWithCopy(t *testing.T) {
 	out, err := e.cosign.Run("", nil, "verify", "--key", pub, "--insecure-ignore-tlog", "--output", "json", strings.TrimPrefix(copied.Chart, "oci://"))
 	if err != nil || strings.Count(out, "docker-manifest-digest") != 1 {
 		t.Fatalf("signatures after a second copy: %v %s", err, out)
+	}
+}
+
+// TestInstallVerify: install --verify refuses an unsigned chart and one
+// signed by another key before anything reaches the cluster (no release
+// Secret, no object), installs the chart signed by the key, and upgrade
+// --verify refuses the tag moved to an unsigned chart.
+func TestInstallVerify(t *testing.T) {
+	e := newSignEnv(t, false)
+	cluster, err := testcluster.Start(t.Context(), testcluster.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Stop)
+	const ns = "signed"
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := cluster.WriteKubeconfig(kubeconfig, ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", kubeconfig)
+	priv, pub := keyGenerate(t)
+	otherPriv, _ := keyGenerate(t)
+	chart := copyChart(t, "podinfo")
+	var unsigned, other, signed pushOutput
+	for _, p := range []struct {
+		out  *pushOutput
+		repo string
+		args []string
+	}{{&unsigned, "/plain", nil}, {&other, "/other", []string{"--sign", "--key", otherPriv}}, {&signed, "/apps", []string{"--sign", "--key", priv}}} {
+		if err := json.Unmarshal([]byte(e.berth(t, append([]string{"push", chart, "oci://" + e.r.Host + p.repo, "-o", "json"}, p.args...)...)), p.out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secrets := func() int {
+		list, err := cluster.Clientset().CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{LabelSelector: "owner=helm"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list.Items)
+	}
+	install := func(ref string) []string {
+		return []string{"install", "web", ref, "-n", ns, "--create-namespace", "--verify", "--key", pub}
+	}
+	e.refused(t, unsigned.Digest, "not signed", install(unsigned.Pinned)...)
+	e.refused(t, other.Digest, "made by none of the given keys", install(other.Pinned)...)
+	if n := secrets(); n != 0 {
+		t.Fatalf("refused installs wrote %d release Secrets", n)
+	}
+	if _, err := cluster.Clientset().CoreV1().Namespaces().Get(t.Context(), ns, metav1.GetOptions{}); err == nil {
+		t.Fatal("a refused install created the namespace")
+	}
+	tag := "oci://" + e.r.Host + "/apps/podinfo:" + signed.Version
+	e.berth(t, install(tag)...)
+	if n := secrets(); n != 1 {
+		t.Fatalf("the verified install wrote %d release Secrets, want 1", n)
+	}
+	// The version moved to other content: upgrade --verify refuses it.
+	b, _ := os.ReadFile(filepath.Join(chart, "values.yaml"))
+	os.WriteFile(filepath.Join(chart, "values.yaml"), append(b, ' '), 0o644)
+	e.berth(t, "push", chart, "oci://"+e.r.Host+"/apps", "--force")
+	code, out, errOut := runStdin(t, "", append([]string{"upgrade", "web", tag, "-n", ns, "--verify", "--key", pub}, e.reg...)...)
+	if code != 1 || out != "" || !strings.Contains(errOut, "not signed") {
+		t.Fatalf("upgrade --verify of the moved tag: exit %d %q %q", code, out, errOut)
+	}
+	if n := secrets(); n != 1 {
+		t.Fatalf("a refused upgrade left %d release Secrets, want 1", n)
 	}
 }
