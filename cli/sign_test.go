@@ -329,3 +329,43 @@ func TestInstallVerify(t *testing.T) {
 		t.Fatalf("a refused upgrade left %d release Secrets, want 1", n)
 	}
 }
+
+// TestSignaturesTravelInBundles: the images signed at release keep their
+// signatures through bundle save (listed in the bundle) and bundle push to
+// another registry, where berth and cosign verify them with the same key.
+func TestSignaturesTravelInBundles(t *testing.T) {
+	e := newSignEnv(t, true)
+	lab := registrytest.Start(t)
+	priv, pub := keyGenerate(t)
+	tarPath := filepath.Join(t.TempDir(), "podinfo.tar")
+	dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	code, out, errOut := runStdin(t, "", "release", copyChart(t, "podinfo"), "--image", "podinfo="+tarPath,
+		"--to", "oci://"+lab.Host+"/apps", "--plain-http", "--sign", "--key", priv, "-o", "json")
+	if code != 0 {
+		t.Fatalf("release --sign to the lab: %s", errOut)
+	}
+	var rel releaseOutput
+	if err := json.Unmarshal([]byte(out), &rel); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(t.TempDir(), "podinfo.tar")
+	if code, _, errOut := runStdin(t, "", "bundle", "save", rel.Chart, "-o", bundle, "--plain-http", "--skip-test-images"); code != 0 {
+		t.Fatalf("bundle save: %s", errOut)
+	}
+	code, out, errOut = runStdin(t, "", "bundle", "list", bundle, "-o", "json")
+	if code != 0 || !strings.Contains(out, `"kind":"signature","ref":"`+lab.Host+"/apps/podinfo:") || !strings.Contains(out, rel.Images[0].Digest+`","digest"`) {
+		t.Fatalf("bundle list: exit %d %s %s; want the image's signature", code, out, errOut)
+	}
+	var pushed releaseOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "bundle", "push", bundle, "--to", "oci://"+e.r.Host+"/site", "-o", "json")), &pushed); err != nil {
+		t.Fatal(err)
+	}
+	img := pushed.Images[0].Ref
+	if !strings.HasPrefix(img, e.r.Host+"/site/") || pushed.Images[0].Digest != rel.Images[0].Digest {
+		t.Fatalf("pushed image %+v", pushed.Images[0])
+	}
+	e.berth(t, "verify", img, "--key", pub)
+	if _, err := e.cosignVerify(pub, img); err != nil {
+		t.Fatalf("cosign verify of the bundled image at the site: %v", err)
+	}
+}

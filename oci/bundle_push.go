@@ -55,7 +55,14 @@ func (c *Client) BundlePush(ctx context.Context, path, dest string, opts Relocat
 		moved = append(moved, movedImage{orig: d.Annotations[AnnotationBundleImage], art: a, dig: d.Digest.String(),
 			extra: role != RoleWorkload})
 	}
-	return c.pushRelocated(ctx, ch, moved, dest, opts)
+	res, err := c.pushRelocated(ctx, ch, moved, dest, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.pushBundleSignatures(ctx, l, res); err != nil {
+		return nil, fmt.Errorf("bundle %s: pushed, but signatures: %w", path, err)
+	}
+	return res, nil
 }
 
 // pushRelocated rewrites ch for the moved images (before any upload, so a
@@ -170,6 +177,10 @@ func BundleList(path string) ([]BundleEntry, error) {
 	}
 	out := []BundleEntry{{Kind: KindChart, Ref: chart.desc.Annotations[image.AnnotationRefName], Digest: chart.desc.Digest.String(), Size: chart.size()}}
 	for _, d := range l.Entries() {
+		if d.Annotations[AnnotationBundleKind] == KindSignature {
+			out = append(out, BundleEntry{Kind: KindSignature, Ref: d.Annotations[AnnotationBundleImage], Digest: d.Digest.String(), Size: d.Size})
+			continue
+		}
 		if d.Annotations[AnnotationBundleKind] != KindImage {
 			continue
 		}

@@ -11,10 +11,9 @@ import (
 )
 
 // copySignatures copies the cosign signatures of manifest dig from src
-// (read through from) to dst: the layers of src's sha256-<hex>.sig that dst's
-// lacks are added to it (dst's own signatures are kept). The payloads name
-// the digest, which a copy keeps, so they verify on the far side with the
-// same keys. It reports how many signatures were added.
+// (read through from) to dst. The payloads name the digest, which a copy
+// keeps, so they verify on the far side with the same keys. It reports how
+// many signatures were added.
 func (c *Client) copySignatures(ctx context.Context, from *Client, src, dst Reference, dig string) (int, error) {
 	tag := signature.Tag(dig)
 	srcRepo := from.repository(src)
@@ -22,9 +21,18 @@ func (c *Client) copySignatures(ctx context.Context, from *Client, src, dst Refe
 	if err != nil {
 		return 0, fmt.Errorf("signatures of %s: %w", src.WithDigest(dig).Pinned(), err)
 	}
-	if len(sm.Layers) == 0 {
+	fetch := func(l ocispec.Descriptor) ([]byte, error) { return from.fetchBlob(ctx, srcRepo, l) }
+	return c.mergeSignatures(ctx, dst, dig, sm.Layers, fetch)
+}
+
+// mergeSignatures adds to dst's sha256-<hex>.sig manifest the signature
+// layers it lacks (dst's own signatures are kept); fetch reads a layer's
+// payload from the source.
+func (c *Client) mergeSignatures(ctx context.Context, dst Reference, dig string, layers []ocispec.Descriptor, fetch func(ocispec.Descriptor) ([]byte, error)) (int, error) {
+	if len(layers) == 0 {
 		return 0, nil
 	}
+	tag := signature.Tag(dig)
 	dstRepo := c.repository(dst)
 	dm, err := c.signatureManifest(ctx, dstRepo, tag)
 	if err != nil {
@@ -35,7 +43,7 @@ func (c *Client) copySignatures(ctx context.Context, from *Client, src, dst Refe
 		have[l.Digest.String()+" "+l.Annotations[signature.SignatureAnnotation]] = true
 	}
 	added := 0
-	for _, l := range sm.Layers {
+	for _, l := range layers {
 		if l.MediaType != signature.PayloadMediaType || have[l.Digest.String()+" "+l.Annotations[signature.SignatureAnnotation]] {
 			continue
 		}
@@ -45,7 +53,7 @@ func (c *Client) copySignatures(ctx context.Context, from *Client, src, dst Refe
 		if l.Size < 0 || l.Size > signature.MaxPayload {
 			return added, fmt.Errorf("signature payload %s declares %d bytes, more than %d", l.Digest, l.Size, signature.MaxPayload)
 		}
-		b, err := from.fetchBlob(ctx, srcRepo, l)
+		b, err := fetch(l)
 		if err != nil {
 			return added, err
 		}
@@ -53,6 +61,7 @@ func (c *Client) copySignatures(ctx context.Context, from *Client, src, dst Refe
 			return added, fmt.Errorf("blob %s: %w", l.Digest, err)
 		}
 		dm.Layers = append(dm.Layers, ocispec.Descriptor{MediaType: l.MediaType, Digest: l.Digest, Size: l.Size, Annotations: l.Annotations})
+		have[l.Digest.String()+" "+l.Annotations[signature.SignatureAnnotation]] = true
 		added++
 	}
 	if added == 0 {
