@@ -106,7 +106,7 @@ func bundlePushCommand() *ucli.Command {
 		Name:      "push",
 		Usage:     "push a bundle's images and its chart, rewritten to the new registry (digests kept)",
 		ArgsUsage: "release.tar --to oci://host/ns",
-		Flags:     append(flags, registryFlags()...),
+		Flags:     append(append(flags, registryFlags()...), signFlags()...),
 		Action:    runBundlePush,
 	}
 }
@@ -123,10 +123,15 @@ func runBundlePush(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := client.BundlePush(c.Context, args[0], c.String(flagTo), relocateOptions(c))
+	opts := relocateOptions(c)
+	if opts.Sign, err = signOptions(c); err != nil {
+		return err
+	}
+	res, err := client.BundlePush(c.Context, args[0], c.String(flagTo), opts)
 	if err != nil {
 		return err
 	}
+	signedLines(c, res.Signatures)
 	return printReleaseResult(c, res)
 }
 

@@ -368,4 +368,15 @@ func TestSignaturesTravelInBundles(t *testing.T) {
 	if _, err := e.cosignVerify(pub, img); err != nil {
 		t.Fatalf("cosign verify of the bundled image at the site: %v", err)
 	}
+	// The chart was rewritten for the site: unsigned there, unless bundle
+	// push signs it (the images keep the signatures they carried).
+	e.refused(t, pushed.Digest, "not signed", "template", "web", pushed.Chart, "--verify", "--key", pub)
+	var signed releaseOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "bundle", "push", bundle, "--to", "oci://"+e.r.Host+"/site2", "--sign", "--key", priv, "-o", "json")), &signed); err != nil {
+		t.Fatal(err)
+	}
+	e.berth(t, "template", "web", signed.Chart, "--verify", "--key", pub)
+	if _, err := e.cosignVerify(pub, strings.TrimPrefix(signed.Chart, "oci://")); err != nil {
+		t.Fatalf("cosign verify of the chart bundle push signed: %v", err)
+	}
 }

@@ -25,6 +25,9 @@ type RelocateOptions struct {
 	// Force moves the chart version tag when it names another digest;
 	// without it the push fails before uploading anything.
 	Force bool
+	// Sign, when set, signs what is pushed: each image, then the chart
+	// (which a relocation rewrites, so the signatures it had cannot hold).
+	Sign *SignOptions
 }
 
 // BundlePush pushes a bundle written by BundleSave to dest (oci://host/ns):
@@ -102,17 +105,27 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 	if err != nil {
 		return nil, err
 	}
+	signer, err := c.releaseSigner(opts.Sign)
+	if err != nil {
+		return nil, fmt.Errorf("relocate %s: nothing pushed: %w", ch.Name(), err)
+	}
 	if err := pushImages(ctx, pusher, planned); err != nil {
 		return nil, fmt.Errorf("relocate %s: chart not pushed: %w", ch.Name(), err)
 	}
-	res, err := c.pushPrepared(ctx, prepared, opts.Force)
-	if err != nil {
+	out := &ReleaseResult{Images: released(planned)}
+	if out.Signatures, err = signer.images(ctx, out.Images); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart not pushed: %w", ch.Name(), err)
+	}
+	if out.Chart, err = c.pushPrepared(ctx, prepared, opts.Force); err != nil {
 		return nil, err
 	}
-	if err := linkImages(ctx, pusher, planned, res.Pinned); err != nil {
-		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), res.Pinned, err)
+	if err := linkImages(ctx, pusher, planned, out.Chart.Pinned); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
 	}
-	return &ReleaseResult{Chart: res, Images: released(planned)}, nil
+	if err := signer.chart(ctx, out); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
+	}
+	return out, nil
 }
 
 // bundleChart loads the chart entry of a bundle.

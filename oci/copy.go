@@ -101,12 +101,16 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 	if err != nil {
 		return nil, explainRefusal(fmt.Errorf("copy %s: %w", pulled.Ref, err), to.Registry, "push")
 	}
+	signer, err := c.releaseSigner(opts.Sign)
+	if err != nil {
+		return nil, fmt.Errorf("copy %s: nothing copied: %w", pulled.Ref, err)
+	}
 	srcRepo := Reference{Registry: pulled.Ref.Registry, Repository: pulled.Ref.Repository}
 	if same { // already there: only signatures made since may be new
 		if _, err := c.copySignatures(ctx, from, srcRepo, to, pulled.Digest); err != nil {
 			return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 		}
-		return res, nil
+		return res, signer.chart(ctx, res)
 	}
 	iopts := c.ImageOptions()
 	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
@@ -123,6 +127,9 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 	}
 	if _, err := c.copySignatures(ctx, from, srcRepo, to, pulled.Digest); err != nil {
+		return nil, fmt.Errorf("copy %s: chart copied, but: %w", pulled.Ref, err)
+	}
+	if err := signer.chart(ctx, res); err != nil {
 		return nil, fmt.Errorf("copy %s: chart copied, but: %w", pulled.Ref, err)
 	}
 	return res, nil
