@@ -15,6 +15,9 @@ import (
 	"github.com/berth-dev/berth/oci/signature"
 )
 
+// dockerManifestType is Docker's image manifest (schema 2).
+const dockerManifestType = "application/vnd.docker.distribution.manifest.v2+json"
+
 // maxSignatureLayers bounds the signatures one .sig manifest may hold (as
 // cosign does).
 const maxSignatureLayers = 1000
@@ -92,7 +95,7 @@ func (c *Client) signRef(ctx context.Context, r Reference, key *signature.Privat
 	repo := c.repository(r)
 	r, err := c.subjectDigest(ctx, repo, r)
 	if err != nil {
-		return nil, fmt.Errorf("sign %s: %w", r.Pinned(), err)
+		return nil, fmt.Errorf("sign %s: %w", r, err)
 	}
 	res := &SignResult{Subject: r, SigRef: r.WithTag(signature.Tag(r.Digest))}
 	if err := c.appendSignature(ctx, repo, res, key); err != nil {
@@ -135,7 +138,11 @@ func writeSignatureManifest(ctx context.Context, repo *remote.Repository, tag st
 	if err != nil {
 		return err
 	}
-	m.Config = descriptor(ocispec.MediaTypeImageConfig, config)
+	configType := ocispec.MediaTypeImageConfig
+	if m.MediaType == dockerManifestType { // kept as cosign wrote it (COSIGN_DOCKER_MEDIA_TYPES)
+		configType = "application/vnd.docker.container.image.v1+json"
+	}
+	m.Config = descriptor(configType, config)
 	mb, err := json.Marshal(m)
 	if err != nil {
 		return err
