@@ -380,3 +380,32 @@ func TestSignaturesTravelInBundles(t *testing.T) {
 		t.Fatalf("cosign verify of the chart bundle push signed: %v", err)
 	}
 }
+
+// TestVerifyCosignReferrer: berth verifies a signature that cosign stored
+// as an OCI 1.1 referrer (`--registry-referrers-mode=oci-1-1`) on a registry
+// that serves the referrers API.
+func TestVerifyCosignReferrer(t *testing.T) {
+	r := registrytest.Start(t, registrytest.InMemory(), registrytest.TLS())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("COSIGN_PASSWORD", "s3cret")
+	e := &signEnv{r: r, reg: []string{"--ca-file", r.CAFile}, cosign: tools.NewCosign(t, r.CAFile)}
+	priv, pub := keyGenerate(t)
+	var p pushOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "push", copyChart(t, "podinfo"), "oci://"+r.Host+"/charts", "-o", "json")), &p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cosign.Run("", []string{"COSIGN_EXPERIMENTAL=1"}, "sign", "--key", priv, "--tlog-upload=false", "--yes",
+		"--registry-referrers-mode=oci-1-1", strings.TrimPrefix(p.Pinned, "oci://")); err != nil {
+		t.Fatal(err)
+	}
+	var v verifyOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "verify", p.Pinned, "--key", pub, "-o", "json")), &v); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(v.Source, "referrer sha256:") {
+		t.Fatalf("verified from %q, want cosign's referrer", v.Source)
+	}
+	_, other := keyGenerate(t)
+	e.refused(t, p.Digest, "made by none of the given keys", "verify", p.Pinned, "--key", other)
+}
