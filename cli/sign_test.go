@@ -153,6 +153,14 @@ func TestSignaturesInteropWithCosign(t *testing.T) {
 	if got, err := e.cosignVerify(cosignPub, strings.TrimPrefix(p.Pinned, "oci://")); err != nil || got != p.Digest {
 		t.Fatalf("cosign verify after berth signed with cosign's key: %q, %v", got, err)
 	}
+	// And cosign signs with the key file berth generated (0600, as cosign writes it).
+	if fi, err := os.Stat(priv); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("berth key generate: %s mode %v, %v", priv, fi.Mode(), err)
+	}
+	if _, err := e.cosign.Run("", nil, "sign", "--key", priv, "--tlog-upload=false", "--yes", strings.TrimPrefix(p.Pinned, "oci://")); err != nil {
+		t.Fatal(err)
+	}
+	e.berth(t, "verify", p.Pinned, "--key", pub)
 }
 
 // TestVerifyRefusesTampering: template, show and pull --verify refuse,
