@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,35 @@ func (e *signEnv) cosignVerify(pub, ref string) (string, error) {
 	return sigs[0].Critical.Image.Digest, nil
 }
 
+// signedPayload returns the first payload stored in ref's sha256-<hex>.sig.
+func (e *signEnv) signedPayload(t *testing.T, ref string) string {
+	t.Helper()
+	repo, dig, _ := strings.Cut(ref, "@")
+	opts := []remote.Option{remote.WithTransport(e.r.HTTPClient().Transport), remote.WithAuth(&authn.Basic{Username: e.r.Username, Password: e.r.Password})}
+	tag, err := name.ParseReference(repo + ":" + strings.Replace(dig, ":", "-", 1) + ".sig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(tag, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := img.Layers()
+	if err != nil || len(layers) == 0 {
+		t.Fatalf("signature layers of %s: %v", ref, err)
+	}
+	rc, err := layers[0].Compressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func keyGenerate(t *testing.T) (priv, pub string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -111,6 +141,14 @@ func TestSignaturesInteropWithCosign(t *testing.T) {
 	}
 	chartRef := strings.TrimPrefix(rel.Chart, "oci://")
 	imageRef := rel.Images[0].Ref
+	// The payload berth signed is byte for byte the one cosign makes.
+	want, err := e.cosign.Run("", nil, "generate", chartRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.signedPayload(t, chartRef); got != strings.TrimSpace(want) {
+		t.Fatalf("berth's payload\n%s\ncosign generate\n%s", got, want)
+	}
 	for ref, want := range map[string]string{chartRef: rel.Digest, imageRef: rel.Images[0].Digest} {
 		got, err := e.cosignVerify(pub, ref)
 		if err != nil || got != want {
