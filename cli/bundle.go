@@ -37,7 +37,7 @@ func bundleSaveCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version to render for (default " + oci.DefaultCheckKubeVersion + ")"},
 		&ucli.BoolFlag{Name: flagSkipTestImages, Usage: "leave out images used only by test hooks (berth test then cannot run on the far side)"},
 	}
-	flags = append(append(flags, valuesFlags()...), registryFlags()...)
+	flags = append(append(append(flags, valuesFlags()...), registryFlags()...), verifyFlags()...)
 	return &ucli.Command{
 		Name:      "save",
 		Usage:     "write the chart and the images of its pod templates and test hooks (rendered with its values, -f/--set) to one tar",
@@ -80,8 +80,12 @@ func runBundleSave(c *ucli.Context) error {
 // bundleChartArchive returns the chart as .tgz bytes: pulled (oci://),
 // read (.tgz) or packaged reproducibly (a folder).
 func bundleChartArchive(c *ucli.Context, client *oci.Client, ref string) ([]byte, error) {
+	verify, err := verifyOptions(c, ref)
+	if err != nil {
+		return nil, err
+	}
 	if strings.HasPrefix(ref, oci.Scheme) {
-		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion)})
+		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Verify: verify})
 		if err != nil {
 			return nil, err
 		}

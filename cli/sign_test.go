@@ -395,7 +395,12 @@ func TestSignaturesTravelInBundles(t *testing.T) {
 		t.Fatal(err)
 	}
 	bundle := filepath.Join(t.TempDir(), "podinfo.tar")
-	if code, _, errOut := runStdin(t, "", "bundle", "save", rel.Chart, "-o", bundle, "--plain-http", "--skip-test-images"); code != 0 {
+	_, otherPub := keyGenerate(t)
+	code, _, errOut = runStdin(t, "", "bundle", "save", rel.Chart, "-o", bundle, "--plain-http", "--verify", "--key", otherPub)
+	if _, err := os.Stat(bundle); code != 1 || !strings.Contains(errOut, "made by none of the given keys") || err == nil {
+		t.Fatalf("bundle save --verify with another key: exit %d, %s, bundle written: %v", code, errOut, err == nil)
+	}
+	if code, _, errOut := runStdin(t, "", "bundle", "save", rel.Chart, "-o", bundle, "--plain-http", "--skip-test-images", "--verify", "--key", pub); code != 0 {
 		t.Fatalf("bundle save: %s", errOut)
 	}
 	code, out, errOut = runStdin(t, "", "bundle", "list", bundle, "-o", "json")
