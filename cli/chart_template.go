@@ -42,7 +42,7 @@ func templateCommand() *ucli.Command {
 	flags = append(flags,
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version for oci:// charts: a tag, a semver range or an @sha256: digest"},
 		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"})
-	flags = append(append(flags, registryFlags()...), verifyFlags()...)
+	flags = append(append(flags, registryFlags()...), renderVerifyFlags()...)
 	return &ucli.Command{
 		Name:      "template",
 		Usage:     "render chart templates locally, as `helm template` does",
@@ -73,7 +73,7 @@ func runTemplate(c *ucli.Context) error {
 	}
 	// Registry flags written after NAME CHART reach the registry client.
 	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
-		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagVerify} {
+		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagVerify, flagVerImgs} {
 		if fl.set[n] {
 			if err := c.Set(n, fl.vals[n]); err != nil {
 				return err

@@ -123,7 +123,11 @@ func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+	ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+	if err != nil {
+		return nil, err
+	}
+	return ch, verifyChartImages(c, client, ch, verify)
 }
 
 // chartTarget connects to the cluster and loads CHART for it: what install,

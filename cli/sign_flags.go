@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -16,6 +17,7 @@ import (
 const (
 	flagSign    = "sign"
 	flagVerify  = "verify"
+	flagVerImgs = "verify-images"
 	flagSigKey  = "key"
 	envPassword = "COSIGN_PASSWORD"
 )
@@ -30,6 +32,26 @@ func signFlags() []ucli.Flag {
 func verifyFlags() []ucli.Flag {
 	return append([]ucli.Flag{&ucli.BoolFlag{Name: flagVerify, Usage: "refuse the chart unless it carries a cosign signature by one of the --key public keys"}},
 		arrayFlag(flagSigKey, nil, "cosign public key file (cosign.pub) that --verify accepts; repeatable")...)
+}
+
+// renderVerifyFlags are verifyFlags plus --verify-images, for the commands
+// that render the chart.
+func renderVerifyFlags() []ucli.Flag {
+	return append(verifyFlags(), &ucli.BoolFlag{Name: flagVerImgs,
+		Usage: "with --verify, refuse unless every image the chart's pod templates render (with -f/--set) is signed too"})
+}
+
+// verifyChartImages applies --verify-images to a chart that passed --verify.
+func verifyChartImages(c *ucli.Context, client *oci.Client, ch *chartfmt.Chart, opts *oci.VerifyOptions) error {
+	if !c.Bool(flagVerImgs) {
+		return nil
+	}
+	vals, err := valueOptions(c).Merge(c.Context)
+	if err != nil {
+		return err
+	}
+	_, err = client.VerifyImages(c.Context, ch, vals, "", *opts)
+	return err
 }
 
 // signOptions reads --sign --key; nil without --sign.
@@ -60,6 +82,9 @@ func signingKey(c *ucli.Context) (*oci.SignOptions, error) {
 // verifyOptions reads --verify --key for the chart ref; nil without --verify.
 func verifyOptions(c *ucli.Context, ref string) (*oci.VerifyOptions, error) {
 	keys := arrayValue(c, flagSigKey)
+	if c.Bool(flagVerImgs) && !c.Bool(flagVerify) {
+		return nil, errors.New("--verify-images needs --verify and --key")
+	}
 	if !c.Bool(flagVerify) {
 		if len(keys) > 0 {
 			return nil, errors.New("--key is given without --verify")

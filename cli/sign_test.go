@@ -460,3 +460,26 @@ func TestVerifyCosignReferrer(t *testing.T) {
 	_, other := keyGenerate(t)
 	e.refused(t, p.Digest, "made by none of the given keys", "verify", p.Pinned, "--key", other)
 }
+
+// TestVerifyImages: --verify-images also requires a signature on every image
+// the chart renders; a signed chart whose image is not signed is refused
+// naming the image, and passes once the image is signed.
+func TestVerifyImages(t *testing.T) {
+	e := newSignEnv(t, false)
+	priv, pub := keyGenerate(t)
+	tarPath := filepath.Join(t.TempDir(), "podinfo.tar")
+	dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	var rel releaseOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "release", copyChart(t, "podinfo"), "--image", "podinfo="+tarPath,
+		"--to", "oci://"+e.r.Host+"/apps", "-o", "json")), &rel); err != nil {
+		t.Fatal(err)
+	}
+	e.berth(t, "sign", rel.Chart, "--key", priv) // the chart only
+	e.berth(t, "template", "web", rel.Chart, "--verify", "--key", pub)
+	e.refused(t, rel.Images[0].Digest+" of chart podinfo", "not signed", "template", "web", rel.Chart, "--verify", "--verify-images", "--key", pub)
+	e.refused(t, "--verify-images", "needs --verify", "template", "web", rel.Chart, "--verify-images", "--key", pub)
+	e.berth(t, "sign", rel.Images[0].Ref, "--key", priv)
+	if out := e.berth(t, "template", "web", rel.Chart, "--verify", "--verify-images", "--key", pub); !strings.Contains(out, rel.Images[0].Digest) {
+		t.Fatalf("template --verify-images rendered %q", out)
+	}
+}
