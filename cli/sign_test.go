@@ -374,6 +374,26 @@ func TestInstallVerify(t *testing.T) {
 	if n := secrets(); n != 1 {
 		t.Fatalf("a refused upgrade left %d release Secrets, want 1", n)
 	}
+
+	// The air-gap flow: release --sign, bundle save, bundle push
+	// --sign with the same key to the site, install --verify
+	// --verify-images from the site.
+	tarPath := filepath.Join(t.TempDir(), "podinfo.tar")
+	dockerSave(t, tarPath, "ghcr.io/stefanprodan/podinfo:6.9.2")
+	var rel, site releaseOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "release", copyChart(t, "podinfo"), "--image", "podinfo="+tarPath,
+		"--to", "oci://"+e.r.Host+"/build", "--sign", "--key", priv, "-o", "json")), &rel); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(t.TempDir(), "podinfo.tar")
+	e.berth(t, "bundle", "save", rel.Chart, "-o", bundle, "--skip-test-images", "--verify", "--key", pub)
+	if err := json.Unmarshal([]byte(e.berth(t, "bundle", "push", bundle, "--to", "oci://"+e.r.Host+"/site", "--sign", "--key", priv, "-o", "json")), &site); err != nil {
+		t.Fatal(err)
+	}
+	e.berth(t, "install", "site", site.Chart, "-n", ns, "--verify", "--verify-images", "--key", pub)
+	if n := secrets(); n != 2 {
+		t.Fatalf("after the site install: %d release Secrets, want 2", n)
+	}
 }
 
 // TestSignaturesTravelInBundles: the images signed at release keep their
