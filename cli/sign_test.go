@@ -374,6 +374,7 @@ func TestInstallVerify(t *testing.T) {
 	if n := secrets(); n != 1 {
 		t.Fatalf("a refused upgrade left %d release Secrets, want 1", n)
 	}
+	e.refused(t, signed.Version, "not signed", "diff", "upgrade", "web", tag, "-n", ns, "--verify", "--key", pub)
 
 	// The air-gap flow: release --sign, bundle save, bundle push
 	// --sign with the same key to the site, install --verify
