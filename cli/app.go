@@ -109,6 +109,7 @@ func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 			releaseCommand(),
 			bundleCommand(),
 			copyCommand(),
+			signCommand(), verifyCommand(), keyCommand(),
 			completionCommand(),
 			envCommand(),
 		},

@@ -44,7 +44,7 @@ func bundleSaveCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagKubeVersion, Usage: "Kubernetes version to render for (default " + oci.DefaultCheckKubeVersion + ")"},
 		&ucli.BoolFlag{Name: flagSkipTestImages, Usage: "leave out images used only by test hooks (berth test then cannot run on the far side)"},
 	}
-	flags = append(append(flags, valuesFlags()...), registryFlags()...)
+	flags = append(append(append(flags, valuesFlags()...), registryFlags()...), verifyFlags()...)
 	return &ucli.Command{
 		Name:      "save",
 		Usage:     "write the chart and the images of its pod templates and test hooks (rendered with its values, -f/--set) to one tar",
@@ -94,11 +94,15 @@ func runBundleSave(c *ucli.Context) error {
 // bundleChartArchive returns the chart as .tgz bytes: pulled (oci://),
 // read (.tgz) or packaged reproducibly (a folder).
 func bundleChartArchive(c *ucli.Context, client *oci.Client, ref string) ([]byte, error) {
+	verify, err := verifyOptions(c, ref)
+	if err != nil {
+		return nil, err
+	}
 	if classicRef(ref) { // REPO/CHART, https://…/chart.tgz
 		return classicArchive(c, ref)
 	}
 	if strings.HasPrefix(ref, oci.Scheme) {
-		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion)})
+		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Verify: verify})
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +127,7 @@ func bundlePushCommand() *ucli.Command {
 		Name:      "push",
 		Usage:     "push a bundle's images and its chart, rewritten to the new registry (digests kept)",
 		ArgsUsage: "release.tar --to oci://host/ns",
-		Flags:     append(flags, registryFlags()...),
+		Flags:     append(append(flags, registryFlags()...), signFlags()...),
 		Action:    runBundlePush,
 	}
 }
@@ -140,10 +144,15 @@ func runBundlePush(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := client.BundlePush(c.Context, args[0], c.String(flagTo), relocateOptions(c))
+	opts := relocateOptions(c)
+	if opts.Sign, err = signOptions(c); err != nil {
+		return err
+	}
+	res, err := client.BundlePush(c.Context, args[0], c.String(flagTo), opts)
 	if err != nil {
 		return err
 	}
+	signedLines(c, res.Signatures)
 	return printReleaseResult(c, res)
 }
 

@@ -54,7 +54,7 @@ func templateCommand() *ucli.Command {
 	flags = append(flags,
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version for oci:// charts: a tag, a semver range or an @sha256: digest"},
 		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"})
-	flags = append(flags, registryFlags()...)
+	flags = append(append(flags, registryFlags()...), renderVerifyFlags()...)
 	return &ucli.Command{
 		Name:      "template",
 		Usage:     "render chart templates locally, as `helm template` does",
@@ -86,7 +86,7 @@ func runTemplate(c *ucli.Context) error {
 	// Registry and global flags written after NAME CHART reach the
 	// registry client and the cluster connection (--validate).
 	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
-		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet} {
+		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet, flagVerify, flagVerImgs} {
 		if fl.set[n] {
 			if err := c.Set(n, fl.vals[n]); err != nil {
 				return err

@@ -19,7 +19,7 @@ func copyCommand() *ucli.Command {
 		outputFlag(),
 		forceFlag(),
 	}
-	flags = append(append(append(flags, valuesFlags()...), registryFlags()...), sourceRegistryFlags()...)
+	flags = append(append(append(append(flags, valuesFlags()...), registryFlags()...), sourceRegistryFlags()...), signFlags()...)
 	return &ucli.Command{
 		Name:      "copy",
 		Usage:     "copy a chart (and with --with-images its images) to another registry or namespace",
@@ -60,9 +60,13 @@ func runCopy(c *ucli.Context) error {
 	}
 	opts := oci.CopyOptions{RelocateOptions: relocateOptions(c), WithImages: c.Bool(flagWithImages), From: from}
 	opts.Values = vals
+	if opts.Sign, err = signOptions(c); err != nil {
+		return err
+	}
 	res, err := client.Copy(c.Context, args[0], c.String(flagTo), opts)
 	if err != nil {
 		return err
 	}
+	signedLines(c, res.Signatures)
 	return printReleaseResult(c, res)
 }

@@ -31,6 +31,12 @@ berth dependency update ./app --plain-http   # dependencies from a local HTTP re
 		"dependency build": `berth dependency build ./app            # exactly the digests Chart.lock pins`,
 
 		// Registry
+		"sign": `COSIGN_PASSWORD=… berth sign oci://reg.example.com/charts/hello@sha256:… --key cosign.key
+berth sign reg.example.com/apps/hello@sha256:… --key cosign.key     # an image`,
+		"verify": `berth verify oci://reg.example.com/charts/hello:1.2.0 --key cosign.pub
+berth verify oci://reg.example.com/charts/hello@sha256:… --key team-a.pub --key team-b.pub -o json`,
+		"key":          `berth key generate               # cosign.key and cosign.pub in the current folder`,
+		"key generate": `COSIGN_PASSWORD=… berth key generate keys/ --output-key-prefix release`,
 		"push": `berth push hello-0.1.0.tgz oci://reg.example.com/charts
 berth push ./hello oci://127.0.0.1:5000/charts --plain-http   # packages the directory first`,
 		"pull": `berth pull oci://reg.example.com/charts/hello --version 1.2.0

@@ -37,7 +37,7 @@ func pullCommand() *ucli.Command {
 		Category:  groupRegistry,
 		Description: "--version takes an exact version or a semver range; without it the newest stable version\n" +
 			"(or the reference's tag) is used. NAME:TAG@DIGEST fails unless the tag points to that digest.",
-		Flags: append(registryFlags(),
+		Flags: append(append(registryFlags(), verifyFlags()...),
 			&ucli.StringFlag{Name: flagVersion, Usage: "version or semver range (default: latest stable)"},
 			&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"},
 			&ucli.StringFlag{Name: flagDestination, Aliases: []string{"d"}, Value: ".", Usage: "location to write the chart"},
@@ -68,7 +68,11 @@ func runPull(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	results, err := client.PullAll(c.Context, args, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)}, 0)
+	verify, err := verifyOptions(c, args[0])
+	if err != nil {
+		return err
+	}
+	results, err := client.PullAll(c.Context, args, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify}, 0)
 	if err != nil {
 		return err
 	}

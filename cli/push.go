@@ -32,7 +32,7 @@ func pushCommand() *ucli.Command {
 			"SOURCE_DATE_EPOCH, or the newest file time inside the archive, so pushing the same chart twice\n" +
 			"gives the same digest. Blobs the registry already has are not uploaded again. A version tag that\n" +
 			"names another digest is not moved without --force; pushing the same digest again does nothing.",
-		Flags:  append(registryFlags(), outputFlag(), forceFlag()),
+		Flags:  append(append(registryFlags(), outputFlag(), forceFlag()), signFlags()...),
 		Action: runPush,
 	}
 }
@@ -60,9 +60,13 @@ func runPush(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	sign, err := signOptions(c)
+	if err != nil {
+		return err
+	}
 	var results []*oci.PushResult
 	if len(srcs) == 1 {
-		opts := oci.PushOptions{Created: epoch, Force: c.Bool(flagForce)}
+		opts := oci.PushOptions{Created: epoch, Force: c.Bool(flagForce), Sign: sign}
 		// Like helm push, a provenance file next to the archive is attached.
 		if prov, err := os.ReadFile(srcs[0] + ".prov"); err == nil {
 			opts.Prov = prov
@@ -72,7 +76,7 @@ func runPush(c *ucli.Context) error {
 			return err
 		}
 		results = []*oci.PushResult{res}
-	} else if results, err = client.PushAll(c.Context, tgzs, dest, oci.PushOptions{Created: epoch, Force: c.Bool(flagForce)}, 0); err != nil {
+	} else if results, err = client.PushAll(c.Context, tgzs, dest, oci.PushOptions{Created: epoch, Force: c.Bool(flagForce), Sign: sign}, 0); err != nil {
 		return err
 	}
 	return printPushed(c, results)
@@ -89,6 +93,7 @@ func forceFlag() ucli.Flag {
 func printPushed(c *ucli.Context, results []*oci.PushResult) error {
 	outs := make([]pushOutput, len(results))
 	for i, res := range results {
+		signedLines(c, []*oci.SignResult{res.Signature})
 		outs[i] = pushOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Pinned,
 			Name: res.Name, Version: res.Version, Uploaded: res.Uploaded, Skipped: res.Skipped}
 	}

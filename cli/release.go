@@ -48,7 +48,7 @@ func releaseCommand() *ucli.Command {
 			"reproducibly and pushed last; if any image fails, the chart is not pushed. -f/--set values are\n" +
 			"used only for the check render. A chart version already released with other content is refused\n" +
 			"before anything is pushed, unless --force.",
-		Flags:  append(flags, registryFlags()...),
+		Flags:  append(append(flags, registryFlags()...), signFlags()...),
 		Action: runRelease,
 	}
 }
@@ -77,6 +77,7 @@ func runRelease(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	signedLines(c, res.Signatures)
 	return printReleaseResult(c, res)
 }
 
@@ -94,6 +95,9 @@ func releaseOptions(c *ucli.Context) (oci.ReleaseOptions, error) {
 	}
 	opts := oci.ReleaseOptions{Dest: c.String(flagTo), Version: c.String(flagVersion), Created: epoch,
 		Values: vals, Jobs: c.Int(flagJobs), ValuePaths: map[string]string{}, Force: c.Bool(flagForce)}
+	if opts.Sign, err = signOptions(c); err != nil {
+		return opts, err
+	}
 	if opts.Images, err = imageSpecs(c.StringSlice(flagImage)); err != nil {
 		return opts, err
 	}

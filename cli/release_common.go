@@ -112,6 +112,10 @@ func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 // loadChartRef loads CHART: a directory, a .tgz, or oci://… through the
 // registry client (--version takes a tag, range or digest).
 func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
+	verify, err := verifyOptions(c, ref) // signatures are checked before anything is rendered
+	if err != nil {
+		return nil, err
+	}
 	if ch, ok, err := loadClassic(c, ref); ok { // repo/chart, https://…/chart.tgz
 		return ch, err
 	}
@@ -122,11 +126,15 @@ func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)})
+	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify})
 	if err != nil {
 		return nil, err
 	}
-	return chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+	ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
+	if err != nil {
+		return nil, err
+	}
+	return ch, verifyChartImages(c, client, ch, verify)
 }
 
 // chartTarget connects to the cluster and loads CHART for it: what install,

@@ -25,7 +25,7 @@ func chartFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version: a tag, a semver range or an @sha256: digest (oci:// charts)"},
 		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"},
 	}
-	flags = append(flags, registryFlags()...)
+	flags = append(append(flags, registryFlags()...), renderVerifyFlags()...)
 	return append(flags, valuesFlags()...)
 }
 

@@ -20,7 +20,7 @@ func showCommand() *ucli.Command {
 			Name:      name,
 			Usage:     usage,
 			ArgsUsage: "CHART",
-			Flags: append(registryFlags(),
+			Flags: append(append(registryFlags(), verifyFlags()...),
 				&ucli.StringFlag{Name: flagVersion, Usage: "version or semver range (default: latest stable)"},
 				&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too"},
 			),
@@ -50,6 +50,9 @@ func runShow(c *ucli.Context, what string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("\"berth show %s\" requires 1 argument\n\nUsage:  berth show %s CHART [flags]", what, what)
 	}
+	if _, err := verifyOptions(c, args[0]); err != nil {
+		return err
+	}
 	var out []byte
 	if strings.HasPrefix(args[0], oci.Scheme) {
 		out, err = showRemote(c, args[0], what)
@@ -72,6 +75,9 @@ func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
 		return nil, err
 	}
 	opts := oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)}
+	if opts.Verify, err = verifyOptions(c, ref); err != nil {
+		return nil, err
+	}
 	if what == chartfmt.ShowChart {
 		meta, err := client.ShowMetadata(c.Context, ref, opts)
 		if err != nil {

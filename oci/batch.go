@@ -19,7 +19,7 @@ func (c *Client) PushAll(ctx context.Context, tgzs [][]byte, dest string, opts P
 	g.SetLimit(limit(parallel))
 	for i, tgz := range tgzs {
 		g.Go(func() error {
-			res, err := c.Push(ctx, tgz, dest, PushOptions{Created: opts.Created, Force: opts.Force})
+			res, err := c.Push(ctx, tgz, dest, PushOptions{Created: opts.Created, Force: opts.Force, Sign: opts.Sign})
 			if err != nil {
 				return fmt.Errorf("chart %d of %d: %w", i+1, len(tgzs), err)
 			}

@@ -93,9 +93,13 @@ func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts Bu
 	if err != nil {
 		return nil, err
 	}
+	sigs, err := c.bundleSignatures(ctx, arts) // they travel with the images
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
+	}
 	var entries []BundleEntry
 	err = writeAtomically(out, func(w io.Writer) error {
-		entries, err = writeBundle(w, art, ch, roles, arts)
+		entries, err = writeBundle(w, art, ch, roles, arts, sigs)
 		return err
 	})
 	if err != nil {
@@ -157,7 +161,7 @@ func chartArtifact(tgz []byte, ch *chartfmt.Chart) (*Artifact, error) {
 	return BuildArtifact(tgz, ch.Metadata, nil, created)
 }
 
-func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[string]string, arts map[string]image.Artifact) ([]BundleEntry, error) {
+func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[string]string, arts map[string]image.Artifact, sigs []bundleSig) ([]BundleEntry, error) {
 	bw := newBundleWriter(w)
 	chartRef := ch.Name() + ":" + TagForVersion(ch.Metadata.Version)
 	for _, b := range [][]byte{art.Config, art.Chart, art.Manifest} {
@@ -189,5 +193,9 @@ func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[strin
 		}
 		entries = append(entries, BundleEntry{Kind: KindImage, Ref: ref, Digest: d.Digest.String(), Size: size, Extra: role == RoleExtra, Role: role})
 	}
-	return entries, bw.close()
+	sigEntries, err := writeSignatures(bw, sigs)
+	if err != nil {
+		return nil, err
+	}
+	return append(entries, sigEntries...), bw.close()
 }

@@ -25,6 +25,9 @@ type RelocateOptions struct {
 	// Force moves the chart version tag when it names another digest;
 	// without it the push fails before uploading anything.
 	Force bool
+	// Sign, when set, signs what is pushed: each image, then the chart
+	// (which a relocation rewrites, so the signatures it had cannot hold).
+	Sign *SignOptions
 }
 
 // BundlePush pushes a bundle written by BundleSave to dest (oci://host/ns):
@@ -55,7 +58,14 @@ func (c *Client) BundlePush(ctx context.Context, path, dest string, opts Relocat
 		moved = append(moved, movedImage{orig: d.Annotations[AnnotationBundleImage], art: a, dig: d.Digest.String(),
 			extra: role != RoleWorkload})
 	}
-	return c.pushRelocated(ctx, ch, moved, dest, opts)
+	res, err := c.pushRelocated(ctx, ch, moved, dest, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.pushBundleSignatures(ctx, l, res); err != nil {
+		return nil, fmt.Errorf("bundle %s: pushed, but signatures: %w", path, err)
+	}
+	return res, nil
 }
 
 // pushRelocated rewrites ch for the moved images (before any upload, so a
@@ -95,17 +105,27 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 	if err != nil {
 		return nil, err
 	}
+	signer, err := c.releaseSigner(opts.Sign)
+	if err != nil {
+		return nil, fmt.Errorf("relocate %s: nothing pushed: %w", ch.Name(), err)
+	}
 	if err := pushImages(ctx, pusher, planned); err != nil {
 		return nil, fmt.Errorf("relocate %s: chart not pushed: %w", ch.Name(), err)
 	}
-	res, err := c.pushPrepared(ctx, prepared, opts.Force)
-	if err != nil {
+	out := &ReleaseResult{Images: released(planned)}
+	if out.Signatures, err = signer.images(ctx, out.Images); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart not pushed: %w", ch.Name(), err)
+	}
+	if out.Chart, err = c.pushPrepared(ctx, prepared, opts.Force); err != nil {
 		return nil, err
 	}
-	if err := linkImages(ctx, pusher, planned, res.Pinned); err != nil {
-		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), res.Pinned, err)
+	if err := linkImages(ctx, pusher, planned, out.Chart.Pinned); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
 	}
-	return &ReleaseResult{Chart: res, Images: released(planned)}, nil
+	if err := signer.chart(ctx, out); err != nil {
+		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
+	}
+	return out, nil
 }
 
 // bundleChart loads the chart entry of a bundle.
@@ -170,6 +190,10 @@ func BundleList(path string) ([]BundleEntry, error) {
 	}
 	out := []BundleEntry{{Kind: KindChart, Ref: chart.desc.Annotations[image.AnnotationRefName], Digest: chart.desc.Digest.String(), Size: chart.size()}}
 	for _, d := range l.Entries() {
+		if d.Annotations[AnnotationBundleKind] == KindSignature {
+			out = append(out, BundleEntry{Kind: KindSignature, Ref: d.Annotations[AnnotationBundleImage], Digest: d.Digest.String(), Size: d.Size})
+			continue
+		}
 		if d.Annotations[AnnotationBundleKind] != KindImage {
 			continue
 		}

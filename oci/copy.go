@@ -57,7 +57,33 @@ func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (
 		}
 		moved[i] = movedImage{orig: ref, art: a, dig: d}
 	}
-	return c.pushRelocated(ctx, ch, moved, dest, opts.RelocateOptions)
+	res, err := c.pushRelocated(ctx, ch, moved, dest, opts.RelocateOptions)
+	if err != nil {
+		return nil, err
+	}
+	// The images keep their digests, so their signatures still hold; the
+	// chart was rewritten and has none.
+	for i, m := range moved {
+		if err := c.copyImageSignatures(ctx, from, m.orig, res.Images[i].Ref, m.dig); err != nil {
+			return nil, fmt.Errorf("copy %s: copied, but: %w", src, err)
+		}
+	}
+	return res, nil
+}
+
+// copyImageSignatures copies the signatures of image dig from the
+// repository of orig to that of dest (host/repo@digest).
+func (c *Client) copyImageSignatures(ctx context.Context, from *Client, orig, dest, dig string) error {
+	srcRepo, err := imageRepository(orig)
+	if err != nil {
+		return err
+	}
+	dstRepo, err := imageRepository(dest)
+	if err != nil {
+		return err
+	}
+	_, err = c.copySignatures(ctx, from, srcRepo, dstRepo, dig)
+	return err
 }
 
 // copyChartAsIs copies the chart's manifest and blobs unchanged, read
@@ -75,8 +101,16 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 	if err != nil {
 		return nil, explainRefusal(fmt.Errorf("copy %s: %w", pulled.Ref, err), to.Registry, "push")
 	}
-	if same {
-		return res, nil // already there: copying again changes nothing
+	signer, err := c.releaseSigner(opts.Sign)
+	if err != nil {
+		return nil, fmt.Errorf("copy %s: nothing copied: %w", pulled.Ref, err)
+	}
+	srcRepo := Reference{Registry: pulled.Ref.Registry, Repository: pulled.Ref.Repository}
+	if same { // already there: only signatures made since may be new
+		if _, err := c.copySignatures(ctx, from, srcRepo, to, pulled.Digest); err != nil {
+			return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
+		}
+		return res, signer.chart(ctx, res)
 	}
 	iopts := c.ImageOptions()
 	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
@@ -91,6 +125,12 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 	}
 	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, ref.Tag); err != nil {
 		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
+	}
+	if _, err := c.copySignatures(ctx, from, srcRepo, to, pulled.Digest); err != nil {
+		return nil, fmt.Errorf("copy %s: chart copied, but: %w", pulled.Ref, err)
+	}
+	if err := signer.chart(ctx, res); err != nil {
+		return nil, fmt.Errorf("copy %s: chart copied, but: %w", pulled.Ref, err)
 	}
 	return res, nil
 }

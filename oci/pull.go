@@ -19,6 +19,9 @@ type PullOptions struct {
 	Version string
 	// Devel includes prereleases when Version is empty.
 	Devel bool
+	// Verify, when set, refuses a chart whose manifest carries no valid
+	// signature by one of its keys; checked before the chart is read.
+	Verify *VerifyOptions
 }
 
 // PullResult is a pulled, verified chart.
@@ -53,6 +56,9 @@ func (c *Client) Pull(ctx context.Context, ref string, opts PullOptions) (*PullR
 		res, err := c.resolve(ctx, repo, r, opts.Version, opts.Devel)
 		if err != nil {
 			return nil, fmt.Errorf("pull %s: %w", ref, err)
+		}
+		if err := c.verifyResolved(ctx, repo, res, opts.Verify); err != nil {
+			return nil, err
 		}
 		out, err := c.pullDigest(ctx, repo, res)
 		if err != nil {

@@ -24,6 +24,8 @@ type PushOptions struct {
 	// Force moves the version tag when it names another digest; without
 	// it such a push fails with *TagMovedError.
 	Force bool
+	// Sign, when set, signs the pushed manifest (see Client.Sign).
+	Sign *SignOptions
 }
 
 // PushResult describes a pushed chart.
@@ -35,6 +37,8 @@ type PushResult struct {
 	Pinned   string // oci://host/ns/name@sha256:…
 	Uploaded int    // blobs uploaded (the others were already there)
 	Skipped  int
+	// Signature is where the signature went (PushOptions.Sign only).
+	Signature *SignResult
 }
 
 // Push uploads the chart archive tgz to dest ("oci://host/ns"): repository
@@ -45,7 +49,21 @@ func (c *Client) Push(ctx context.Context, tgz []byte, dest string, opts PushOpt
 	if err != nil {
 		return nil, err
 	}
-	return c.pushPrepared(ctx, p, opts.Force)
+	if opts.Sign == nil {
+		return c.pushPrepared(ctx, p, opts.Force)
+	}
+	key, err := opts.Sign.load() // a wrong password fails before the push
+	if err != nil {
+		return nil, fmt.Errorf("push %s: %w", p.ref, err)
+	}
+	res, err := c.pushPrepared(ctx, p, opts.Force)
+	if err != nil {
+		return nil, err
+	}
+	if res.Signature, err = c.signRef(ctx, res.Ref, key); err != nil {
+		return nil, fmt.Errorf("chart pushed as %s, but: %w", res.Pinned, err)
+	}
+	return res, nil
 }
 
 // preparedChart is a chart artifact built for its version tag, not yet

@@ -52,6 +52,9 @@ type ReleaseOptions struct {
 	// Force moves the chart version tag when it names another digest;
 	// without it the release fails before pushing anything.
 	Force bool
+	// Sign, when set, signs every pushed image once it is pushed and the
+	// chart last (see Client.Sign).
+	Sign *SignOptions
 }
 
 // ReleasedImage is one pushed image.
@@ -67,6 +70,8 @@ type ReleasedImage struct {
 type ReleaseResult struct {
 	Chart  *PushResult
 	Images []ReleasedImage
+	// Signatures are the signatures made (ReleaseOptions.Sign), chart last.
+	Signatures []*SignResult
 }
 
 // Release pushes images and then the chart pinned to them. Everything that
@@ -100,17 +105,27 @@ func (c *Client) Release(ctx context.Context, ch *chartfmt.Chart, opts ReleaseOp
 	if err != nil {
 		return nil, err
 	}
+	signer, err := c.releaseSigner(opts.Sign)
+	if err != nil {
+		return nil, fmt.Errorf("release %s: nothing pushed: %w", ch.Name(), err)
+	}
 	if err := pushImages(ctx, pusher, planned); err != nil {
 		return nil, fmt.Errorf("release %s: chart not pushed: %w", ch.Name(), err)
 	}
-	res, err := c.pushPrepared(ctx, prepared, opts.Force)
-	if err != nil {
+	out := &ReleaseResult{Images: released(planned)}
+	if out.Signatures, err = signer.images(ctx, out.Images); err != nil {
+		return nil, fmt.Errorf("release %s: chart not pushed: %w", ch.Name(), err)
+	}
+	if out.Chart, err = c.pushPrepared(ctx, prepared, opts.Force); err != nil {
 		return nil, err
 	}
-	if err := linkImages(ctx, pusher, planned, res.Pinned); err != nil {
-		return nil, fmt.Errorf("release %s: chart pushed as %s, but: %w", ch.Name(), res.Pinned, err)
+	if err := linkImages(ctx, pusher, planned, out.Chart.Pinned); err != nil {
+		return nil, fmt.Errorf("release %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
 	}
-	return &ReleaseResult{Chart: res, Images: released(planned)}, nil
+	if err := signer.chart(ctx, out); err != nil {
+		return nil, fmt.Errorf("release %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
+	}
+	return out, nil
 }
 
 func namespaceRef(dest string) (Reference, error) {

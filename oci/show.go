@@ -22,6 +22,9 @@ func (c *Client) ShowMetadata(ctx context.Context, ref string, opts PullOptions)
 	if err != nil {
 		return nil, fmt.Errorf("show %s: %w", ref, err)
 	}
+	if err := c.verifyResolved(ctx, repo, res, opts.Verify); err != nil {
+		return nil, err
+	}
 	mb, mt, err := c.fetchManifest(ctx, repo, res.digest)
 	if err != nil {
 		return nil, fmt.Errorf("show %s: %w", res.ref, err)

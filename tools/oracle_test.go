@@ -53,3 +53,14 @@ func TestCraneVersion(t *testing.T) {
 		t.Fatalf("crane version = %q, want v0.22.1", got)
 	}
 }
+
+// TestCosignOracleVersion proves the signature oracle is cosign v2.6.5.
+func TestCosignOracleVersion(t *testing.T) {
+	out, err := NewCosign(t, "").Run("", nil, "version", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"gitVersion": "v2.6.5"`) {
+		t.Fatalf("cosign version = %s, want v2.6.5", out)
+	}
+}

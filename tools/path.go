@@ -1,4 +1,4 @@
-// Package tools locates the test bed's binaries (the Helm oracle, crane,
+// Package tools locates the test bed's binaries (the Helm oracle, crane, cosign,
 // etcd, the Kubernetes control plane and kwok) that tools/build.sh builds
 // into the repository's git-ignored cache. Tests use it; the product never does.
 package tools

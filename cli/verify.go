@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/berth-dev/berth/oci"
+)
+
+type verifyOutput struct {
+	Subject string `json:"subject"`
+	Key     string `json:"key"`
+	Source  string `json:"source"`
+}
+
+func verifyCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "verify",
+		Usage:     "check that charts or images carry a cosign signature by one of the given public keys",
+		ArgsUsage: "oci://HOST/REPO[:TAG][@sha256:DIGEST] [REF...] --key cosign.pub [--key …]",
+		Category:  groupRegistry,
+		Description: "The reference is resolved to a digest; a signature is accepted when it verifies with one of the\n" +
+			"keys and its payload names that digest (what `cosign verify --key` checks). Signatures are read\n" +
+			"from the tag sha256-<hex>.sig and from OCI 1.1 referrers. Exits 1 naming the reference and the\n" +
+			"reason when an artifact is unsigned or no signature is valid.",
+		Flags:  append(registryFlags(), append(arrayFlag(flagSigKey, nil, "cosign public key file (cosign.pub); repeatable"), outputFlag())...),
+		Action: runVerify,
+	}
+}
+
+func runVerify(c *ucli.Context) error {
+	args, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub")
+	}
+	keys := arrayValue(c, flagSigKey)
+	if len(keys) == 0 {
+		return errors.New("berth verify: give at least one --key cosign.pub")
+	}
+	client, err := registryClient(c)
+	if err != nil {
+		return err
+	}
+	outs := make([]verifyOutput, 0, len(args))
+	for _, ref := range args {
+		v, err := client.Verify(c.Context, ref, oci.VerifyOptions{KeyFiles: keys})
+		if err != nil {
+			return err
+		}
+		outs = append(outs, verifyOutput{Subject: v.Subject.Pinned(), Key: v.Key, Source: v.Source})
+	}
+	var structured any = outs
+	if len(outs) == 1 {
+		structured = outs[0]
+	}
+	if done, err := printStructured(c.App.Writer, c.String(flagOutput), structured); done {
+		return err
+	}
+	for _, o := range outs {
+		if _, err := fmt.Fprintf(c.App.Writer, "Verified: %s\nKey: %s\nSignature: %s\n", o.Subject, o.Key, o.Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
