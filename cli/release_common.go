@@ -112,29 +112,53 @@ func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 // loadChartRef loads CHART: a directory, a .tgz, or oci://… through the
 // registry client (--version takes a tag, range or digest).
 func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
+	ch, _, err := loadChartOrigin(c, ref)
+	return ch, err
+}
+
+// loadChartOrigin is loadChartRef that also says, for an oci:// chart,
+// which digest was pulled and what was verified (nil for other charts).
+func loadChartOrigin(c *ucli.Context, ref string) (*chartfmt.Chart, *deployer.Origin, error) {
 	verify, err := verifyOptions(c, ref) // signatures are checked before anything is rendered
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if ch, ok, err := loadClassic(c, ref); ok { // repo/chart, https://…/chart.tgz
-		return ch, err
+		return ch, nil, err
 	}
 	if !strings.HasPrefix(ref, "oci://") {
-		return chartfmt.Load(ref)
+		ch, err := chartfmt.Load(ref)
+		return ch, nil, err
 	}
 	client, err := registryClient(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ch, verifyChartImages(c, client, ch, verify)
+	if err := verifyChartImages(c, client, ch, verify); err != nil {
+		return nil, nil, err
+	}
+	return ch, chartOrigin(c, res, verify), nil
+}
+
+// chartOrigin describes a pulled chart for the release record.
+func chartOrigin(c *ucli.Context, res *oci.PullResult, verify *oci.VerifyOptions) *deployer.Origin {
+	o := &deployer.Origin{Ref: oci.Scheme + res.Ref.Registry + "/" + res.Ref.Repository + "@" + res.Digest}
+	if verify != nil {
+		keys := strings.Join(verify.KeyFiles, ", ")
+		o.Verified = append(o.Verified, "chart signature (cosign, key "+keys+")")
+		if c.Bool(flagVerImgs) {
+			o.Verified = append(o.Verified, "image signatures (cosign, key "+keys+")")
+		}
+	}
+	return o
 }
 
 // chartTarget connects to the cluster and loads CHART for it: what install,
@@ -153,7 +177,7 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 			return nil, "", nil, deployer.Source{}, err
 		}
 	}
-	ch, err := loadChartRef(c, ref)
+	ch, origin, err := loadChartOrigin(c, ref)
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}
@@ -162,6 +186,7 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 	}
 	src, err := chartSource(d, ch, deployer.RenderSettings{SubchartNotes: c.Bool(flagRenderSubNotes), PostRenderer: pr,
 		Warn: renderWarnings(c, c.Bool(flagDebug))})
+	src.Origin = origin
 	return d, ns, ch, src, err
 }
 

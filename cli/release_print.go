@@ -20,13 +20,15 @@ const helmTime = "2006-01-02 15:04:05.999999999 -0700 MST"
 type releaseStatus struct {
 	*deployer.Release
 	Changes []deployer.Change `json:"changes,omitempty"`
+	// Origin is berth's own: the pinned chart and what was verified.
+	Origin *deployer.Origin `json:"origin,omitempty"`
 }
 
 func statusOf(r *deployer.Release, cs *deployer.ChangeSet) releaseStatus {
 	// Helm leaves the stored chart out of status output.
 	rel := *r
 	rel.Chart = nil
-	s := releaseStatus{Release: &rel}
+	s := releaseStatus{Release: &rel, Origin: r.Origin}
 	if cs != nil {
 		s.Changes = cs.Entries
 	}
@@ -56,6 +58,12 @@ func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, deta
 		fmt.Fprintf(w, "STATUS: %s\n", r.Info.Status)
 	}
 	fmt.Fprintf(w, "REVISION: %d\n", r.Version)
+	if o := r.Origin; o != nil { // berth's own lines; releases helm wrote have none
+		fmt.Fprintf(w, "CHART SOURCE: %s\n", o.Ref)
+		if len(o.Verified) > 0 {
+			fmt.Fprintf(w, "VERIFIED: %s\n", strings.Join(o.Verified, "; "))
+		}
+	}
 	if details && r.Chart != nil && r.Chart.Metadata != nil {
 		fmt.Fprintf(w, "CHART: %s\nVERSION: %s\nAPP_VERSION: %s\n", r.Chart.Metadata.Name, r.Chart.Metadata.Version, r.Chart.Metadata.AppVersion)
 	}

@@ -363,11 +363,27 @@ func TestInstallVerify(t *testing.T) {
 	if n := secrets(); n != 1 {
 		t.Fatalf("the verified install wrote %d release Secrets, want 1", n)
 	}
+	// The release records the pinned chart and what was verified.
+	code, out, errOut := runStdin(t, "", "status", "web", "-n", ns, "-o", "json")
+	var st struct {
+		Origin *struct {
+			Ref      string   `json:"ref"`
+			Verified []string `json:"verified"`
+		} `json:"origin"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Origin == nil ||
+		st.Origin.Ref != "oci://"+e.r.Host+"/apps/podinfo@"+signed.Digest || len(st.Origin.Verified) != 1 || !strings.Contains(st.Origin.Verified[0], "chart signature") {
+		t.Fatalf("status -o json of the verified release: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, _ = runStdin(t, "", "status", "web", "-n", ns); code != 0 ||
+		!strings.Contains(out, "CHART SOURCE: oci://"+e.r.Host+"/apps/podinfo@"+signed.Digest+"\nVERIFIED: chart signature (cosign, key "+pub+")\n") {
+		t.Fatalf("status of the verified release:\n%s", out)
+	}
 	// The version moved to other content: upgrade --verify refuses it.
 	b, _ := os.ReadFile(filepath.Join(chart, "values.yaml"))
 	os.WriteFile(filepath.Join(chart, "values.yaml"), append(b, ' '), 0o644)
 	e.berth(t, "push", chart, "oci://"+e.r.Host+"/apps", "--force")
-	code, out, errOut := runStdin(t, "", append([]string{"upgrade", "web", tag, "-n", ns, "--verify", "--key", pub}, e.reg...)...)
+	code, out, errOut = runStdin(t, "", append([]string{"upgrade", "web", tag, "-n", ns, "--verify", "--key", pub}, e.reg...)...)
 	if code != 1 || out != "" || !strings.Contains(errOut, "not signed") {
 		t.Fatalf("upgrade --verify of the moved tag: exit %d %q %q", code, out, errOut)
 	}
@@ -394,6 +410,10 @@ func TestInstallVerify(t *testing.T) {
 	e.berth(t, "install", "site", site.Chart, "-n", ns, "--verify", "--verify-images", "--key", pub)
 	if n := secrets(); n != 2 {
 		t.Fatalf("after the site install: %d release Secrets, want 2", n)
+	}
+	if code, out, _ = runStdin(t, "", "status", "site", "-n", ns); code != 0 || !strings.Contains(out, "CHART SOURCE: "+strings.SplitN(site.Chart, "@", 2)[0]) ||
+		!strings.Contains(out, "; image signatures (cosign, key "+pub+")") {
+		t.Fatalf("status of the site release:\n%s", out)
 	}
 }
 

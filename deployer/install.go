@@ -48,6 +48,7 @@ func (d *Deployer) planInstall(ctx context.Context, opts InstallOptions) (*plan,
 		return nil, err
 	}
 	rel := newRelease(opts.Target, revision, opts.Source.Chart, opts.Values, rendered, opts.Record)
+	rel.Origin = opts.Source.Origin
 	rel.Info.Status, rel.Info.Description = StatusPendingInstall, "Initial install underway"
 	rel.ApplyMethod = opts.Method.record()
 	p := &plan{

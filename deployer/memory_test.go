@@ -33,6 +33,7 @@ type memRevision struct {
 	rv     string
 	// deadline is what the Secret annotation holds on a real store.
 	deadline time.Time
+	origin   *Origin
 }
 
 func newMemStore() *memStore { return &memStore{revs: map[string]memRevision{}} }
@@ -48,7 +49,7 @@ func (s *memStore) put(r *Release) error {
 	}
 	s.rv++
 	rv := strconv.Itoa(s.rv)
-	s.revs[memKey(r.Namespace, r.Name, r.Version)] = memRevision{data: data, labels: r.Labels, rv: rv, deadline: r.Deadline}
+	s.revs[memKey(r.Namespace, r.Name, r.Version)] = memRevision{data: data, labels: r.Labels, rv: rv, deadline: r.Deadline, origin: r.Origin}
 	r.resourceVersion = rv
 	return nil
 }
@@ -80,7 +81,7 @@ func (s *memStore) decode(m memRevision) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Labels, r.resourceVersion = m.labels, m.rv
+	r.Labels, r.resourceVersion, r.Origin = m.labels, m.rv, m.origin
 	if r.Info != nil && r.Info.Status.IsPending() {
 		r.Deadline = m.deadline
 	}

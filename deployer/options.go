@@ -83,4 +83,6 @@ type Source struct {
 	Chart *Chart
 	// Render renders the chart for req (see render_adapter.go).
 	Render func(ctx context.Context, req RenderRequest) (*Rendered, error)
+	// Origin, when known, is recorded with the revision (see Origin).
+	Origin *Origin
 }

@@ -30,6 +30,10 @@ type Release struct {
 	// recover and uninstall can tell a live operation from a dead one.
 	Deadline time.Time `json:"-"`
 
+	// Origin is where the chart came from (nil: unknown, e.g. a local
+	// folder or a revision helm wrote); kept like Deadline.
+	Origin *Origin `json:"-"`
+
 	// resourceVersion of the Secret this revision was read from, so updates
 	// fail instead of overwriting a concurrent writer's change.
 	resourceVersion string

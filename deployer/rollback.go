@@ -53,7 +53,7 @@ func (d *Deployer) planRollback(ctx context.Context, opts RollbackOptions) (*pla
 	rel := &Release{
 		Name: prev.Name, Namespace: prev.Namespace, Version: current.Version + 1,
 		Chart: prev.Chart, Config: prev.Config, Manifest: prev.Manifest, Hooks: copyHooks(prev.Hooks),
-		Labels: prev.Labels, ApplyMethod: prev.ApplyMethod,
+		Labels: prev.Labels, ApplyMethod: prev.ApplyMethod, Origin: prev.Origin,
 		Info: &Info{FirstDeployed: current.Info.FirstDeployed, LastDeployed: Now(), Notes: prev.Info.Notes,
 			Status: StatusPendingRollback, Description: desc},
 	}

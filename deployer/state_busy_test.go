@@ -166,3 +166,25 @@ func manifestDocsWithout(manifest, name string) []string {
 	}
 	return out
 }
+
+// A revision records the chart's origin as given; a rollback carries the
+// target revision's origin, an upgrade from an unknown source records none.
+func TestStateOriginRecorded(t *testing.T) {
+	ctx := context.Background()
+	d, _, _ := newMem()
+	src := memSource()
+	src.Origin = &Origin{Ref: "oci://reg.example/apps/mem@sha256:0123", Verified: []string{"chart signature (cosign, key cosign.pub)"}}
+	if _, err := d.Install(ctx, InstallOptions{Target: memTarget, Source: src}); err != nil {
+		t.Fatal(err)
+	}
+	memUpgrade(t, d, map[string]any{"message": "local"})
+	if _, err := d.Rollback(ctx, RollbackOptions{Target: memTarget, Revision: 1}); err != nil {
+		t.Fatal(err)
+	}
+	h := memHistory(t, d, StatusSuperseded, StatusSuperseded, StatusDeployed)
+	if h[0].Origin == nil || *h[0].Origin.annotationRoundTrip() != *src.Origin.annotationRoundTrip() || h[1].Origin != nil || h[2].Origin == nil || h[2].Origin.Ref != src.Origin.Ref {
+		t.Errorf("origins: %+v %+v %+v", h[0].Origin, h[1].Origin, h[2].Origin)
+	}
+}
+
+func (o *Origin) annotationRoundTrip() *string { s := parseOrigin(o.annotation()).annotation(); return &s }

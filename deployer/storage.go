@@ -182,9 +182,15 @@ func newSecret(r *Release, stamp string) (*corev1.Secret, error) {
 	if stamp != "" {
 		lbs[stamp] = strconv.FormatInt(time.Now().Unix(), 10)
 	}
-	var ann map[string]string
+	ann := map[string]string{}
 	if status.IsPending() && !r.Deadline.IsZero() {
-		ann = map[string]string{deadlineAnnotation: r.Deadline.UTC().Format(time.RFC3339)}
+		ann[deadlineAnnotation] = r.Deadline.UTC().Format(time.RFC3339)
+	}
+	if r.Origin != nil {
+		ann[originAnnotation] = r.Origin.annotation()
+	}
+	if len(ann) == 0 {
+		ann = nil
 	}
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: SecretName(r.Name, r.Version), Namespace: r.Namespace, Labels: lbs, Annotations: ann},
@@ -203,6 +209,7 @@ func releaseFromSecret(sec *corev1.Secret) (*Release, error) {
 	if t, err := time.Parse(time.RFC3339, sec.Annotations[deadlineAnnotation]); err == nil && r.Info != nil && r.Info.Status.IsPending() {
 		r.Deadline = t
 	}
+	r.Origin = parseOrigin(sec.Annotations[originAnnotation])
 	return r, nil
 }
 

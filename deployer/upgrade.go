@@ -85,6 +85,7 @@ func (d *Deployer) planUpgrade(ctx context.Context, opts UpgradeOptions) (*plan,
 		return nil, err
 	}
 	rel := newRelease(opts.Target, last.Version+1, opts.Source.Chart, values, rendered, opts.Record)
+	rel.Origin = opts.Source.Origin
 	rel.Labels = mergeLabels(current.Labels, opts.Record.Labels)
 	rel.Info.FirstDeployed = current.Info.FirstDeployed
 	rel.Info.Status, rel.Info.Description = StatusPendingUpgrade, "Preparing upgrade"
