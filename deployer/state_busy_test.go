@@ -187,4 +187,7 @@ func TestStateOriginRecorded(t *testing.T) {
 	}
 }
 
-func (o *Origin) annotationRoundTrip() *string { s := parseOrigin(o.annotation()).annotation(); return &s }
+func (o *Origin) annotationRoundTrip() *string {
+	s := parseOrigin(o.annotation()).annotation()
+	return &s
+}
