@@ -50,6 +50,7 @@ func TestOutputJSON(t *testing.T) {
 	r := registrytest.Start(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("COSIGN_PASSWORD", "output-json")
 	cluster, err := testcluster.Start(t.Context(), testcluster.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +111,13 @@ func TestOutputJSON(t *testing.T) {
 		}, false, nil},
 		{"bundle list", func() []string { return []string{filepath.Join(dir, "b.tar")} }, true, nil},
 		{"copy", func() []string { return []string{pinned, "--to", ns + "/mirror", plain} }, false, nil},
+		{"sign", func() []string {
+			if code, _, errOut := runStdin(t, "", "key", "generate", dir); code != 0 {
+				t.Fatalf("key generate: %s", errOut)
+			}
+			return []string{pinned, "--key", filepath.Join(dir, "cosign.key"), plain}
+		}, false, nil},
+		{"verify", func() []string { return []string{pinned, "--key", filepath.Join(dir, "cosign.pub"), plain} }, true, nil},
 		{"repo list", func() []string { return classicRepoForOutputTest(t) }, true, nil},
 		{"search repo", func() []string { return []string{"hello", "--versions"} }, true, nil},
 		{"repo mirror", func() []string { return []string{"cls", "--to", ns + "/classic", plain} }, false, nil},
