@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/cli"
+	"github.com/berth-dev/berth/internal/startup"
 )
 
 // Set by the linker: go build -ldflags "-X main.version=v0.1.0 -X main.commit=abc123".
@@ -26,6 +27,7 @@ var (
 const interruptGrace = 10 * time.Second
 
 func main() {
+	startup.Done()
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

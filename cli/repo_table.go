@@ -3,8 +3,6 @@ package cli
 import (
 	"io"
 	"strings"
-
-	"github.com/mattn/go-runewidth"
 )
 
 // helmTable writes rows the way helm's tables do (gosuri/uitable as helm
@@ -20,7 +18,7 @@ func helmTable(w io.Writer, maxWidth int, rows [][]string) error {
 			}
 			cw := 0
 			for _, l := range strings.Split(cell, "\n") {
-				cw = max(cw, runewidth.StringWidth(l))
+				cw = max(cw, stringWidth(l))
 			}
 			if maxWidth > 0 && cw > maxWidth {
 				cw = maxWidth
@@ -61,7 +59,7 @@ func tableRow(r []string, widths []int) string {
 // resizeCell pads s with spaces to width n, or cuts it to n-3 columns and
 // appends "..." when it is wider.
 func resizeCell(s string, n int) string {
-	sw := runewidth.StringWidth(s)
+	sw := stringWidth(s)
 	if n <= 0 || sw == n {
 		return s
 	}
@@ -72,7 +70,7 @@ func resizeCell(s string, n int) string {
 	w := 0
 	for _, r := range s {
 		b.WriteRune(r)
-		rw := runewidth.RuneWidth(r)
+		rw := runeWidth(r)
 		if w+rw >= n-3 {
 			break
 		}
