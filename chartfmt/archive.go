@@ -133,7 +133,7 @@ func readArchiveFiles(r io.Reader, b *loadBudget) ([]*File, error) {
 		switch hdr.Typeflag {
 		case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader:
 			continue
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg: // the reader reports legacy TypeRegA entries as TypeReg
 		default:
 			return nil, fmt.Errorf("chart archive entry %q is not a regular file (type %q); links and devices are not allowed", hdr.Name, hdr.Typeflag)
 		}

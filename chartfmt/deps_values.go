@@ -1,7 +1,6 @@
 package chartfmt
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -47,25 +46,6 @@ func setDependencies(c *Chart, subs []*Chart) {
 		s.parent = c
 		c.Dependencies = append(c.Dependencies, s)
 	}
-}
-
-// checkDependencies fails when Chart.yaml names a dependency that is not
-// vendored under charts/.
-func checkDependencies(c *Chart) error {
-	var missing []string
-outer:
-	for _, r := range c.Metadata.Dependencies {
-		for _, d := range c.Dependencies {
-			if d.Name() == r.Name {
-				continue outer
-			}
-		}
-		missing = append(missing, r.Name)
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: %s", strings.Join(missing, ", "))
-	}
-	return nil
 }
 
 // versionInRange reports whether version satisfies the constraint; an

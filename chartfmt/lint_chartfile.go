@@ -1,7 +1,6 @@
 package chartfmt
 
 import (
-	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -225,5 +224,5 @@ func goTypeOfTag(tag string) string {
 	case "!!null":
 		return "<nil>"
 	}
-	return fmt.Sprintf("%s", tag)
+	return tag
 }

@@ -85,6 +85,7 @@ func Render(ctx context.Context, ch *Chart, userVals map[string]any, opts Render
 	}
 	if ch.Metadata.Dependencies != nil {
 		if err := CheckDependencies(ch); err != nil {
+			//lint:ignore ST1005 Helm's error text, which scripts match
 			return nil, fmt.Errorf("An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: %w", err)
 		}
 	}

@@ -222,6 +222,7 @@ func archiveDigest(tgz []byte) string {
 func writeLock(dir string, lock *chartfmt.Lock) error {
 	b, err := yaml.Marshal(lock)
 	if err != nil {
+		//lint:ignore ST1005 the file's name
 		return fmt.Errorf("Chart.lock: %w", err)
 	}
 	if _, err := safefs.WriteFile(dir, chartfmt.LockFileName, b, 0o644); err != nil {

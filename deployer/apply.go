@@ -94,6 +94,7 @@ func checkAdoption(target []*Object, live map[string]*unstructured.Unstructured,
 			continue
 		}
 		if err := checkOwnership(cur, opts.Release, opts.Namespace); err != nil {
+			//lint:ignore ST1005 Helm's error text, which scripts match
 			return fmt.Errorf("Unable to continue with %s: %s exists and cannot be imported into the current release: %w", opts.Verb, o, err)
 		}
 	}

@@ -89,7 +89,3 @@ func clientFor(t *testing.T, r *registrytest.Registry, user, pass string) *Clien
 	return c
 }
 
-func chartsDir(t *testing.T) (string, error) {
-	t.Helper()
-	return tools.ChartsDir()
-}

@@ -24,6 +24,7 @@ func LockDigest(req []*chartfmt.Dependency, locked []*chartfmt.LockedDependency)
 	}
 	data, err := json.Marshal([2][]*chartfmt.Dependency{req, helmLocked})
 	if err != nil {
+		//lint:ignore ST1005 the file's name
 		return "", fmt.Errorf("Chart.lock digest: %w", err)
 	}
 	sum := sha256.Sum256(data)

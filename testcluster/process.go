@@ -73,16 +73,6 @@ func (p *process) stop(grace time.Duration) {
 	}
 }
 
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func freePorts(n int) ([]int, error) {
 	// Hold every listener until all ports are chosen so none is handed out twice.
 	ls := make([]net.Listener, 0, n)
