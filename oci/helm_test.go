@@ -88,4 +88,3 @@ func clientFor(t *testing.T, r *registrytest.Registry, user, pass string) *Clien
 	}
 	return c
 }
-
