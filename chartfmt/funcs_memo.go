@@ -1,6 +1,7 @@
 package chartfmt
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"strings"
 	"text/template"
@@ -17,18 +18,20 @@ import (
 // half; the JSON step still runs, so a value mutated in between is seen).
 // Parsed values are remembered for the memoParsed most recent inputs only
 // (charts repeat a call close by: istio parses each CRD twice in a row), so
-// the copies kept add little to peak memory; toYaml results are bounded by
-// memoBudget bytes of JSON.
+// the copies kept add little to peak memory. toYaml keys its results by the
+// JSON's SHA-256 and keeps a result only from the second call with that
+// JSON on (a value converted once, like each of istio's CRDs, costs 32
+// bytes, not its text twice), up to memoBudget bytes of YAML.
 
 const (
-	memoParsed = 16
+	memoParsed = 4
 	memoBudget = 8 << 20
 )
 
 type memo struct {
 	parsed map[memoKey]parsedResult
 	order  []memoKey         // insertion order of parsed, oldest first
-	yamlOf map[string]string // JSON encoding → toYaml output
+	yamlOf map[[sha256.Size]byte]string // JSON encoding's hash → toYaml output ("" until seen twice)
 	used   int
 }
 
@@ -39,7 +42,7 @@ type memoKey struct {
 type parsedResult struct{ v any }
 
 func newMemo() *memo {
-	return &memo{parsed: map[memoKey]parsedResult{}, yamlOf: map[string]string{}}
+	return &memo{parsed: map[memoKey]parsedResult{}, yamlOf: map[[sha256.Size]byte]string{}}
 }
 
 // bind replaces the memoisable functions of funcs.
@@ -81,17 +84,22 @@ func (m *memo) toYAML(v any) string {
 	if err != nil {
 		return ""
 	}
-	if out, ok := m.yamlOf[string(js)]; ok {
+	key := sha256.Sum256(js)
+	out, seen := m.yamlOf[key]
+	if out != "" {
 		return out
 	}
 	y, err := yaml.JSONToYAML(js)
 	if err != nil {
 		return ""
 	}
-	out := strings.TrimSuffix(string(y), "\n")
-	if m.used+len(js) <= memoBudget {
-		m.used += len(js)
-		m.yamlOf[string(js)] = out
+	out = strings.TrimSuffix(string(y), "\n")
+	switch {
+	case !seen && len(m.yamlOf) < memoBudget/64:
+		m.yamlOf[key] = ""
+	case seen && m.used+len(out) <= memoBudget:
+		m.used += len(out)
+		m.yamlOf[key] = out
 	}
 	return out
 }

@@ -49,6 +49,16 @@ data:
 {{- $_ := set .Values.obj "b" 3 }}
   y2: {{ .Values.obj | toYaml | quote }}
   y3: {{ .Values.obj | toYaml | quote }}
+{{- range $i := until 4 }}
+  y4{{ $i }}: {{ $.Values.obj | toYaml | quote }}
+{{- $_ := set $.Values.obj "b" (add 10 $i) }}
+  y5{{ $i }}: {{ $.Values.obj | toYaml | quote }}
+{{- end }}
+{{- range $i := until 6 }}
+{{- $p := fromYaml (printf "k%d: v" (mod $i 5)) }}
+{{- $_ := set $p "seen" $i }}
+  p{{ $i }}: {{ $p | toJson | quote }}
+{{- end }}
 `,
 	})
 	want := mustHelm(t, "template", "rel", dir, "-n", "ns")
