@@ -106,7 +106,7 @@ func runRepoMirror(c *ucli.Context) error {
 // a repository URL with the --from-* settings.
 func mirrorSource(c *ucli.Context, arg string) (*chartrepo.Entry, error) {
 	if !strings.Contains(arg, "://") {
-		cfg, err := chartrepo.LoadConfig(repoPaths().Config)
+		cfg, err := chartrepo.LoadConfig(repoPaths(c).Config)
 		if err != nil {
 			return nil, fmt.Errorf("repo %s not found: %w", arg, err)
 		}
