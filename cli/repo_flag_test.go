@@ -113,7 +113,8 @@ func withoutHints(stderr string) string {
 // $HELM_REPOSITORY_CACHE, as in helm.
 func TestRepositoryGlobalFlags(t *testing.T) {
 	r := startClassicRepo(t)
-	r.useBerthPaths(t, [2]string{filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()})
+	none := [2]string{filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()}
+	r.useBerthPaths(t, none)
 	cfg, cache := "--repository-config=" + r.berthPaths[0], "--repository-cache=" + r.berthPaths[1]
 	want, _, _ := r.helmWith(r.helmPaths, "search", "repo", "-l", "--devel")
 	for _, args := range [][]string{
@@ -123,6 +124,15 @@ func TestRepositoryGlobalFlags(t *testing.T) {
 	} {
 		if code, got, errOut := run(t, args...); code != 0 || got != want || !strings.Contains(got, "demo/podinfo") {
 			t.Fatalf("%v: %d\n%s%s\nwant:\n%s", args, code, got, errOut, want)
+		}
+	}
+	// env shows the effective locations, as helm env does.
+	for _, key := range []string{"HELM_REPOSITORY_CONFIG", "HELM_REPOSITORY_CACHE"} {
+		for _, args := range [][]string{{"env", key}, {"env", key, cfg, cache}, {cfg, cache, "env", key}} {
+			want, _, _ := r.helmWith(none, args...)
+			if code, got, errOut := run(t, args...); code != 0 || got != want {
+				t.Errorf("%v: %q, helm %q %s", args, got, want, errOut)
+			}
 		}
 	}
 	// Chart references, template (its trailing flags) and repo list.
