@@ -1,15 +1,22 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"sigs.k8s.io/yaml"
 
+	registrytest "github.com/berth-dev/berth/registry-test"
 	"github.com/berth-dev/berth/registry-test/classic"
 	"github.com/berth-dev/berth/testcluster"
+	"github.com/berth-dev/berth/tools"
 )
 
 // repoFlags are --repo URL with the repository's CA and credentials.
@@ -360,5 +367,87 @@ func TestInstallUpgradeRepoFlag(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "podinfo-6.0.0") || !strings.Contains(string(out), "podinfo-7.0.0-beta.1") {
 		t.Fatalf("helm history: %v\n%s", err, out)
+	}
+}
+
+// TestRepoMirrorWithImages: repo mirror --with-images pushes each chart
+// version unchanged and copies the images its default render deploys into
+// the same namespace by digest, where copy --with-images puts them; a
+// second run uploads nothing new.
+func TestRepoMirrorWithImages(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	h := tools.NewHelm(t)
+	src, dst := registrytest.Start(t), registrytest.Start(t)
+	digests := map[string]string{}
+	for _, tag := range []string{"1.0", "2.0"} {
+		img, err := random.Image(2048, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, _ := name.ParseReference(src.Host + "/team/app:" + tag)
+		if err := remote.Write(ref, img, remote.WithTransport(src.HTTPClient().Transport)); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := img.Digest()
+		digests[tag] = d.String()
+	}
+	// Two versions of a chart, each deploying its own image tag.
+	dir := t.TempDir()
+	for _, v := range []string{"1.0.0", "2.0.0"} {
+		c := filepath.Join(t.TempDir(), "app")
+		os.MkdirAll(filepath.Join(c, "templates"), 0o755)
+		os.WriteFile(filepath.Join(c, "Chart.yaml"), []byte("apiVersion: v2\nname: app\nversion: "+v+"\n"), 0o644)
+		os.WriteFile(filepath.Join(c, "values.yaml"), []byte("image: "+src.Host+"/team/app:"+v[:3]+"\n"), 0o644)
+		os.WriteFile(filepath.Join(c, "templates", "deploy.yaml"), []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers:
+      - name: app
+        image: {{ .Values.image }}
+`), 0o644)
+		h.MustRun(t, "package", c, "-d", dir)
+	}
+	classic.Index(t, h, dir, "")
+	repo := classic.Start(t, dir, classic.TLS())
+	dest := "oci://" + dst.Host + "/mirror"
+	args := []string{"repo", "mirror", repo.URL, "--from-ca-file", repo.CAFile, "--to", dest, "--plain-http", "--with-images", "-o", "json"}
+	code, out, errOut := run(t, args...)
+	var items []mirrorOutput
+	if code != 0 || json.Unmarshal([]byte(out), &items) != nil || len(items) != 2 {
+		t.Fatalf("mirror --with-images: %d\n%s%s", code, out, errOut)
+	}
+	for _, it := range items {
+		tag := it.Version[:3]
+		want := dst.Host + "/mirror/app@" + digests[tag]
+		if it.Status != "pushed" || len(it.Images) != 1 || it.Images[0].Ref != want {
+			t.Fatalf("%s: %+v, want image %s", it.Version, it, want)
+		}
+		// The image is there by digest, and the chart is the original archive.
+		ref, _ := name.ParseReference(want)
+		if _, err := remote.Head(ref, remote.WithTransport(dst.HTTPClient().Transport)); err != nil {
+			t.Fatalf("%s not in the registry: %v", want, err)
+		}
+		d := t.TempDir()
+		h.MustRun(t, "pull", dest+"/app", "--version", it.Version, "-d", d, "--plain-http")
+		orig, _ := os.ReadFile(filepath.Join(dir, "app-"+it.Version+".tgz"))
+		got, _ := os.ReadFile(filepath.Join(d, "app-"+it.Version+".tgz"))
+		if len(orig) == 0 || !bytes.Equal(orig, got) {
+			t.Fatalf("app %s: the mirrored chart is not the original archive", it.Version)
+		}
+	}
+	// Again: nothing new; without the flag no image is listed.
+	code, out, errOut = run(t, args...)
+	if code != 0 || strings.Count(out, `"status":"present"`) != 2 || strings.Count(out, "/mirror/app@"+digests["1.0"]) != 1 {
+		t.Fatalf("second mirror: %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := run(t, args[:len(args)-3]...); code != 0 || strings.Contains(out, "team/app") {
+		t.Fatalf("mirror without --with-images: %d\n%s%s", code, out, errOut)
 	}
 }
