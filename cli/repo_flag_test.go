@@ -122,7 +122,7 @@ func TestRepositoryGlobalFlags(t *testing.T) {
 	r := startClassicRepo(t)
 	none := [2]string{filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()}
 	r.useBerthPaths(t, none)
-	cfg, cache := "--repository-config=" + r.berthPaths[0], "--repository-cache=" + r.berthPaths[1]
+	cfg, cache := "--repository-config="+r.berthPaths[0], "--repository-cache="+r.berthPaths[1]
 	want, _, _ := r.helmWith(r.helmPaths, "search", "repo", "-l", "--devel")
 	for _, args := range [][]string{
 		{cfg, cache, "search", "repo", "-l", "--devel"},
