@@ -447,7 +447,10 @@ spec:
 	if code != 0 || strings.Count(out, `"status":"present"`) != 2 || strings.Count(out, "/mirror/app@"+digests["1.0"]) != 1 {
 		t.Fatalf("second mirror: %d\n%s%s", code, out, errOut)
 	}
-	if code, out, errOut := run(t, args[:len(args)-3]...); code != 0 || strings.Contains(out, "team/app") {
+	if code, out, errOut := run(t, args[:len(args)-2]...); code != 0 || !strings.Contains(out, "IMAGES") || !strings.Contains(out, "present") {
+		t.Fatalf("mirror --with-images, table: %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := run(t, args[:len(args)-3]...); code != 0 || strings.Contains(out, "team/app") || strings.Contains(out, "IMAGES") {
 		t.Fatalf("mirror without --with-images: %d\n%s%s", code, out, errOut)
 	}
 }

@@ -141,6 +141,10 @@ func mirrorStatus(it chartrepo.MirrorItem) string {
 func printMirror(c *ucli.Context, res *chartrepo.MirrorResult) error {
 	outs := make([]mirrorOutput, len(res.Items))
 	rows := [][]string{{"CHART", "VERSION", "STATUS", "DIGEST"}}
+	withImages := c.Bool(flagWithImages)
+	if withImages {
+		rows[0] = append(rows[0], "IMAGES")
+	}
 	var pushed, present, failed int
 	var bytes int64
 	for i, it := range res.Items {
@@ -150,7 +154,11 @@ func printMirror(c *ucli.Context, res *chartrepo.MirrorResult) error {
 			o.Error = it.Err.Error()
 		}
 		outs[i] = o
-		rows = append(rows, []string{it.Name, it.Version, o.Status, it.Digest})
+		row := []string{it.Name, it.Version, o.Status, it.Digest}
+		if withImages {
+			row = append(row, fmt.Sprint(len(it.Images)))
+		}
+		rows = append(rows, row)
 		bytes += it.UploadedBytes
 		switch o.Status {
 		case "pushed":
