@@ -34,8 +34,20 @@ type DependencyResult struct {
 
 // depSource is a dependency's repository, resolved.
 type depSource struct {
-	entry *Entry // settings to download with (no credentials when not configured)
-	url   string // what Chart.lock records
+	entry      *Entry // settings to download with (no credentials when not configured)
+	url        string // what Chart.lock records
+	configured bool   // entry is one of repositories.yaml, with a cached index
+}
+
+// DepOptions tune DependencyUpdate and DependencyBuild.
+type DepOptions struct {
+	// Generated is Chart.lock's time (update only); zero means now.
+	Generated time.Time
+	// SkipRefresh resolves configured repositories from the index already
+	// in the cache (helm's --skip-refresh) instead of downloading it into
+	// the cache first. Repositories that are not configured are read from
+	// their URL either way.
+	SkipRefresh bool
 }
 
 // resolveDepRepo maps "@name", "alias:name" or a URL to a repository: a
@@ -47,13 +59,13 @@ func resolveDepRepo(cfg *Config, repo string) (depSource, error) {
 			name = strings.TrimPrefix(repo, "alias:")
 		}
 		if e := cfg.Get(name); e != nil {
-			return depSource{entry: e, url: e.URL}, nil
+			return depSource{entry: e, url: e.URL, configured: true}, nil
 		}
 		return depSource{}, fmt.Errorf("no repository definition for %s: add it with 'berth repo add %s URL'", repo, name)
 	}
 	for _, e := range cfg.Repositories {
 		if sameURL(e.URL, repo) {
-			return depSource{entry: e, url: repo}, nil
+			return depSource{entry: e, url: repo, configured: true}, nil
 		}
 	}
 	return depSource{entry: &Entry{URL: repo}, url: repo}, nil
@@ -67,13 +79,16 @@ func sameURL(a, b string) bool {
 // classic repository (the newest version in its range, from the index read
 // now), vendors the archives under charts/ and writes Chart.lock as helm
 // writes it (aliases recorded as the repository URL), plus each archive's
-// SHA-256 as the dependency's digest, which build verifies. generated is the
-// lock's time; zero means now.
-func DependencyUpdate(ctx context.Context, p Paths, dir string, generated time.Time, opts Options) (*DependencyResult, error) {
+// SHA-256 as the dependency's digest, which build verifies. The index of a
+// configured repository is refreshed into the cache first, unless
+// dopts.SkipRefresh.
+func DependencyUpdate(ctx context.Context, p Paths, dir string, dopts DepOptions, opts Options) (*DependencyResult, error) {
 	ch, cfg, err := loadForClassicDeps(p, dir)
 	if err != nil {
 		return nil, err
 	}
+	generated := dopts.Generated
+	indexes := newDepIndexes(p, dopts.SkipRefresh, opts)
 	lock := &chartfmt.Lock{Generated: generated}
 	if lock.Generated.IsZero() {
 		lock.Generated = time.Now()
@@ -85,7 +100,7 @@ func DependencyUpdate(ctx context.Context, p Paths, dir string, generated time.T
 			return nil, err
 		}
 		d.Repository = src.url // helm hashes the rewritten requirement
-		tgz, cv, err := fetchDependency(ctx, src, d.Name, d.Version, opts)
+		tgz, cv, err := indexes.fetch(ctx, src, d.Name, d.Version)
 		if err != nil {
 			return nil, fmt.Errorf("dependency update %s: %w", dir, err)
 		}
@@ -107,12 +122,14 @@ func DependencyUpdate(ctx context.Context, p Paths, dir string, generated time.T
 }
 
 // DependencyBuild vendors exactly the versions Chart.lock records, after
-// checking that the lock matches Chart.yaml.
-func DependencyBuild(ctx context.Context, p Paths, dir string, opts Options) (*DependencyResult, error) {
+// checking that the lock matches Chart.yaml; the indexes are read as
+// DependencyUpdate reads them.
+func DependencyBuild(ctx context.Context, p Paths, dir string, dopts DepOptions, opts Options) (*DependencyResult, error) {
 	ch, cfg, err := loadForClassicDeps(p, dir)
 	if err != nil {
 		return nil, err
 	}
+	indexes := newDepIndexes(p, dopts.SkipRefresh, opts)
 	if ch.Lock == nil {
 		return nil, fmt.Errorf("%s has no Chart.lock: run 'berth dependency update %s'", dir, dir)
 	}
@@ -132,7 +149,7 @@ func DependencyBuild(ctx context.Context, p Paths, dir string, opts Options) (*D
 		if err != nil {
 			return nil, err
 		}
-		tgz, _, err := fetchDependency(ctx, src, l.Name, l.Version, opts)
+		tgz, _, err := indexes.fetch(ctx, src, l.Name, l.Version)
 		if err != nil {
 			return nil, fmt.Errorf("dependency build %s: %w", dir, err)
 		}
@@ -162,14 +179,55 @@ func loadForClassicDeps(p Paths, dir string) (*chartfmt.Chart, *Config, error) {
 	return ch, cfg, nil
 }
 
-// fetchDependency downloads the version of name that rng selects (the
-// newest within the range) from the repository's index read now.
-func fetchDependency(ctx context.Context, src depSource, name, rng string, opts Options) ([]byte, *ChartVersion, error) {
-	c, err := NewClient(src.entry, opts)
+// depIndexes reads each repository's index once per run: a configured
+// repository's from the cache (refreshed first unless skipRefresh), any
+// other's from its URL.
+type depIndexes struct {
+	p           Paths
+	skipRefresh bool
+	opts        Options
+	read        map[string]*IndexFile // by repository name or URL
+}
+
+func newDepIndexes(p Paths, skipRefresh bool, opts Options) *depIndexes {
+	return &depIndexes{p: p, skipRefresh: skipRefresh, opts: opts, read: map[string]*IndexFile{}}
+}
+
+func (d *depIndexes) index(ctx context.Context, src depSource, c *Client) (*IndexFile, error) {
+	key := "url:" + src.entry.URL
+	if src.configured {
+		key = "repo:" + src.entry.Name
+	}
+	if idx, ok := d.read[key]; ok {
+		return idx, nil
+	}
+	var idx *IndexFile
+	var err error
+	switch {
+	case src.configured && d.skipRefresh:
+		if idx, err = CachedIndex(d.p, src.entry.Name); err != nil {
+			err = fmt.Errorf("no cached repository for %s found (run 'berth repo update %s', or drop --skip-refresh): %w", src.entry.Name, src.entry.Name, err)
+		}
+	case src.configured:
+		idx, err = Update(ctx, d.p, src.entry, d.opts)
+	default:
+		_, idx, err = c.FetchIndex(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.read[key] = idx
+	return idx, nil
+}
+
+// fetch downloads the version of name that rng selects (the newest within
+// the range) from the repository's index.
+func (d *depIndexes) fetch(ctx context.Context, src depSource, name, rng string) ([]byte, *ChartVersion, error) {
+	c, err := NewClient(src.entry, d.opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	_, idx, err := c.FetchIndex(ctx)
+	idx, err := d.index(ctx, src, c)
 	if err != nil {
 		return nil, nil, err
 	}

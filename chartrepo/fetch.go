@@ -222,7 +222,7 @@ func redact(raw string) string {
 func scrub(err error, u *url.URL) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return fmt.Errorf("%s %s: %w", ue.Op, u.Redacted(), ue.Err)
+		return fmt.Errorf("%s %q: %w", ue.Op, u.Redacted(), ue.Err)
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package chartrepo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -28,15 +30,20 @@ type MirrorOptions struct {
 	// Progress, if set, is called (from several goroutines) as each version
 	// finishes.
 	Progress func(MirrorItem)
+	// Images, when set, also copies every image each version's default
+	// render deploys into the same namespace, as copy --with-images places
+	// them (the chart is still pushed unchanged).
+	Images *oci.CopyOptions
 }
 
 // MirrorItem is the outcome of copying one chart version.
 type MirrorItem struct {
 	Name, Version string
-	Ref           string // oci://host/ns/name@sha256:… once pushed
-	Digest        string // manifest digest
-	Uploaded      int    // blobs uploaded; 0 when the registry had them all
-	UploadedBytes int64  // archive bytes sent (0 when already present)
+	Ref           string              // oci://host/ns/name@sha256:… once pushed
+	Digest        string              // manifest digest
+	Uploaded      int                 // blobs uploaded; 0 when the registry had them all
+	UploadedBytes int64               // archive bytes sent (0 when already present)
+	Images        []oci.ReleasedImage // with MirrorOptions.Images: where its images landed
 	Err           error
 }
 
@@ -141,6 +148,16 @@ func mirrorOne(ctx context.Context, c *Client, dest *oci.Client, cv *ChartVersio
 	it.Ref, it.Digest, it.Uploaded = pushed.Pinned, pushed.Digest, pushed.Uploaded
 	if pushed.Uploaded > 0 {
 		it.UploadedBytes = int64(len(tgz))
+	}
+	if opts.Images != nil && it.Err == nil {
+		ch, err := chartfmt.LoadArchive(bytes.NewReader(tgz))
+		if err != nil {
+			it.Err = err
+			return it
+		}
+		if it.Images, err = dest.CopyImages(ctx, ch, opts.To, *opts.Images); err != nil {
+			it.Err = fmt.Errorf("chart pushed as %s, but: %w", it.Ref, err)
+		}
 	}
 	return it
 }

@@ -37,19 +37,22 @@ func fetchClassic(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
 	if strings.Contains(ref, "://") {
 		flags := &chartrepo.Entry{CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
 			InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), Username: c.String(flagUsername), Password: c.String(flagPassword)}
-		return chartrepo.FetchURL(c.Context, repoPaths(), ref, flags, chartDownloadOptions(c))
+		return chartrepo.FetchURL(c.Context, repoPaths(c), ref, flags, chartDownloadOptions(c))
 	}
-	if !chartrepo.IsConfigured(repoPaths(), ref) {
+	if !chartrepo.IsConfigured(repoPaths(c), ref) {
 		repo, _, _ := chartrepo.SplitRef(ref)
 		return nil, fmt.Errorf("%s: no such chart directory or file, and repo %s not found (add it with 'berth repo add %s URL')", ref, repo, repo)
 	}
 	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
-	return chartrepo.Locate(c.Context, repoPaths(), ref, version, chartDownloadOptions(c))
+	return chartrepo.Locate(c.Context, repoPaths(c), ref, version, chartDownloadOptions(c))
 }
 
 // loadClassic is loadChartRef's hook: ok is false when ref is not a
 // classic repository chart.
 func loadClassic(c *ucli.Context, ref string) (ch *chartfmt.Chart, ok bool, err error) {
+	if ch, ok, err := loadFromRepoURL(c, ref); ok { // --repo URL
+		return ch, true, err
+	}
 	if !classicRef(ref) {
 		return nil, false, nil
 	}

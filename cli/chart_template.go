@@ -55,6 +55,7 @@ func templateCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagVersion, Usage: "chart version for oci:// charts: a tag, a semver range or an @sha256: digest"},
 		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"})
 	flags = append(append(flags, registryFlags()...), renderVerifyFlags()...)
+	flags = append(flags, repoURLFlags()...)
 	return &ucli.Command{
 		Name:      "template",
 		Usage:     "render chart templates locally, as `helm template` does",
@@ -77,6 +78,9 @@ func runTemplate(c *ucli.Context) error {
 	}
 	name, chartPath, err := templateArgs(args, fl.String(flagNameTmpl), fl.Bool(flagGenerate))
 	if err != nil {
+		return err
+	}
+	if err := setTrailing(c, fl, repoFlagNames); err != nil { // --repo URL after NAME CHART
 		return err
 	}
 	vals, err := valueOptions(c).Merge(c.Context)

@@ -17,7 +17,7 @@ func dependencyCommand() *ucli.Command {
 			Name:      name,
 			Usage:     usage,
 			ArgsUsage: "CHART",
-			Flags:     append(registryFlags(), outputFlag()),
+			Flags:     append(registryFlags(), outputFlag(), skipRefreshFlag()),
 			Action:    func(c *ucli.Context) error { return runDependency(c, build) },
 		}
 	}

@@ -20,13 +20,13 @@ func classicDependencies(c *ucli.Context, dir string, build bool) (done bool, er
 	}
 	var res *chartrepo.DependencyResult
 	if build {
-		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(), dir, chartDownloadOptions(c))
+		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(c), dir, chartrepo.DepOptions{SkipRefresh: c.Bool(flagSkipRefresh)}, chartDownloadOptions(c))
 	} else {
 		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 		if perr != nil {
 			return true, perr
 		}
-		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(), dir, epoch, chartDownloadOptions(c))
+		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(c), dir, chartrepo.DepOptions{Generated: epoch, SkipRefresh: c.Bool(flagSkipRefresh)}, chartDownloadOptions(c))
 	}
 	if err != nil {
 		return true, err

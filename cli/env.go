@@ -55,16 +55,19 @@ func berthEnv(c *ucli.Context) map[string]string {
 	if home, err := os.UserHomeDir(); docker == "" && err == nil {
 		docker = filepath.Join(home, ".docker")
 	}
+	repos := repoPaths(c)
 	return map[string]string{
-		"BERTH_BIN":            bin,
-		"BERTH_CACHE_HOME":     cache,
-		"BERTH_DEBUG":          fmt.Sprint(c.Bool(flagDebug)),
-		"BERTH_QUIET":          fmt.Sprint(quietEnabled(c)),
-		"BERTH_KUBE_CONTEXT":   c.String(flagKubeContext),
-		"BERTH_NAMESPACE":      namespaceOf(c),
-		"BERTH_PLAIN_HTTP":     os.Getenv("BERTH_PLAIN_HTTP"),
-		"DOCKER_CONFIG":        docker,
-		"HELM_REGISTRY_CONFIG": os.Getenv("HELM_REGISTRY_CONFIG"),
-		"KUBECONFIG":           os.Getenv("KUBECONFIG"),
+		"BERTH_BIN":              bin,
+		"BERTH_CACHE_HOME":       cache,
+		"BERTH_DEBUG":            fmt.Sprint(c.Bool(flagDebug)),
+		"BERTH_QUIET":            fmt.Sprint(quietEnabled(c)),
+		"BERTH_KUBE_CONTEXT":     c.String(flagKubeContext),
+		"BERTH_NAMESPACE":        namespaceOf(c),
+		"BERTH_PLAIN_HTTP":       os.Getenv("BERTH_PLAIN_HTTP"),
+		"DOCKER_CONFIG":          docker,
+		"HELM_REGISTRY_CONFIG":   os.Getenv("HELM_REGISTRY_CONFIG"),
+		"HELM_REPOSITORY_CACHE":  repos.Cache,
+		"HELM_REPOSITORY_CONFIG": repos.Config,
+		"KUBECONFIG":             os.Getenv("KUBECONFIG"),
 	}
 }

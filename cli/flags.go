@@ -14,7 +14,7 @@ const (
 )
 
 func globalFlags() []ucli.Flag {
-	return []ucli.Flag{
+	return append([]ucli.Flag{
 		// No EnvVars: client-go reads $KUBECONFIG itself, as a list of
 		// files merged in order; as the flag's value it would be one path.
 		&ucli.StringFlag{Name: flagKubeconfig, Usage: "path to the kubeconfig file (default: $KUBECONFIG, a list of files, else ~/.kube/config)"},
@@ -22,7 +22,7 @@ func globalFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request", EnvVars: []string{"BERTH_NAMESPACE"}},
 		&ucli.BoolFlag{Name: flagDebug, Usage: "enable verbose output and Go stack traces of internal errors", EnvVars: []string{"BERTH_DEBUG"}},
 		&ucli.BoolFlag{Name: flagQuiet, Usage: "no progress output (bars, per-blob and per-object lines); results and errors still print", EnvVars: []string{"BERTH_QUIET"}},
-	}
+	}, repositoryGlobalFlags()...)
 }
 
 // outputFlag is the -o/--output flag of commands that print state.

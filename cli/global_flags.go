@@ -14,7 +14,7 @@ import (
 // c.Bool(flagDebug) and friends read the same whichever place was used.
 
 // commandGlobals are the global flags repeated on every command.
-var commandGlobals = []string{flagKubeconfig, flagKubeContext, flagNamespace, flagDebug, flagQuiet}
+var commandGlobals = []string{flagKubeconfig, flagKubeContext, flagNamespace, flagDebug, flagQuiet, flagRepoConfig, flagRepoCache}
 
 // addCommandGlobals gives every command of cmds (recursively) hidden copies
 // of the global flags it does not define itself.

@@ -44,7 +44,7 @@ func pullCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: flagUntar, Usage: "if set to true, will untar the chart after downloading it"},
 			&ucli.BoolFlag{Name: flagProv, Usage: "fetch the provenance file, but don't perform verification"},
 			&ucli.StringFlag{Name: flagUntarDir, Value: ".", Usage: "if untar is specified, this flag specifies the name of the directory into which the chart is expanded"},
-			outputFlag(),
+			outputFlag(), repoURLFlags()[0], repoURLFlags()[1],
 		),
 		Action: runPull,
 	}

@@ -21,7 +21,7 @@ import (
 // false when no argument is such a chart.
 func pullClassic(c *ucli.Context, args []string) (done bool, err error) {
 	for _, a := range args {
-		if !classicRef(a) {
+		if !classicRef(a) && c.String(flagRepoURL) == "" {
 			return false, nil
 		}
 	}
@@ -47,7 +47,11 @@ func pullClassic(c *ucli.Context, args []string) (done bool, err error) {
 }
 
 func pullOneClassic(c *ucli.Context, ref string) (pullOutput, error) {
-	got, err := fetchClassic(c, ref)
+	fetch := fetchClassic
+	if c.String(flagRepoURL) != "" { // helm pull --repo looks every CHART up there, local paths or not
+		fetch = fetchFromRepoURL
+	}
+	got, err := fetch(c, ref)
 	if err != nil {
 		return pullOutput{}, err
 	}

@@ -26,6 +26,7 @@ func chartFlags() []ucli.Flag {
 		&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too (equivalent to version '>0.0.0-0')"},
 	}
 	flags = append(append(flags, registryFlags()...), renderVerifyFlags()...)
+	flags = append(flags, repoURLFlags()...)
 	return append(flags, valuesFlags()...)
 }
 

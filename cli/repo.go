@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
@@ -32,10 +31,6 @@ func repoCommand() *ucli.Command {
 	}
 }
 
-// repoPaths are Helm's repositories.yaml and index cache, from
-// $HELM_REPOSITORY_CONFIG, $HELM_REPOSITORY_CACHE and Helm's homes.
-func repoPaths() chartrepo.Paths { return chartrepo.DefaultPaths(os.Getenv) }
-
 // repoOptions are the HTTP settings every repository request uses.
 func repoOptions(c *ucli.Context) chartrepo.Options {
 	o := chartrepo.Options{UserAgent: "berth/" + c.App.Version}
@@ -59,7 +54,7 @@ func repoListCommand() *ucli.Command {
 		Usage:   "list the chart repositories of repositories.yaml",
 		Flags:   []ucli.Flag{outputFlag()},
 		Action: func(c *ucli.Context) error {
-			cfg, err := chartrepo.LoadConfig(repoPaths().Config)
+			cfg, err := chartrepo.LoadConfig(repoPaths(c).Config)
 			if err != nil && !errors.Is(err, chartrepo.ErrNoRepositories) {
 				return err
 			}
@@ -99,7 +94,7 @@ func repoRemoveCommand() *ucli.Command {
 			if len(args) == 0 {
 				return errors.New("\"berth repo remove\" requires at least 1 argument\n\nUsage:  berth repo remove NAME [NAME...]")
 			}
-			if err := chartrepo.Remove(c.Context, repoPaths(), args); err != nil {
+			if err := chartrepo.Remove(c.Context, repoPaths(c), args); err != nil {
 				return err
 			}
 			for _, n := range args {
@@ -124,7 +119,7 @@ func repoUpdateCommand() *ucli.Command {
 				return err
 			}
 			fmt.Fprintln(c.App.Writer, "Hang tight while we grab the latest from your chart repositories...")
-			res, err := chartrepo.UpdateAll(c.Context, repoPaths(), args, repoOptions(c))
+			res, err := chartrepo.UpdateAll(c.Context, repoPaths(c), args, repoOptions(c))
 			if err != nil {
 				return err
 			}

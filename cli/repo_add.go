@@ -52,7 +52,7 @@ func runRepoAdd(c *ucli.Context) error {
 	if e.Password, err = repoPassword(c, e.Username, e.Password); err != nil {
 		return err
 	}
-	added, err := chartrepo.Add(c.Context, repoPaths(), e, c.Bool(flagForceUpdate), repoOptions(c))
+	added, err := chartrepo.Add(c.Context, repoPaths(c), e, c.Bool(flagForceUpdate), repoOptions(c))
 	if err != nil {
 		return err
 	}

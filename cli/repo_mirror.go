@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/berth-dev/berth/chartrepo"
+	"github.com/berth-dev/berth/oci"
 )
 
 const (
@@ -24,6 +25,7 @@ func repoMirrorCommand() *ucli.Command {
 		&ucli.StringSliceFlag{Name: flagMirrorChart, Usage: "only this chart (repeatable; default: every chart)"},
 		&ucli.IntFlag{Name: flagParallel, Aliases: []string{"j"}, Value: 4, Usage: "versions copied at once"},
 		&ucli.BoolFlag{Name: flagForce, Usage: "move a destination tag that names another digest"},
+		&ucli.BoolFlag{Name: flagWithImages, Usage: "also copy the images each version's default render deploys into the same namespace (by digest, with their signatures), as copy --with-images does"},
 		&ucli.StringFlag{Name: fromPrefix + flagCAFile, Usage: "source URL: verify its certificate using this CA bundle"},
 		&ucli.StringFlag{Name: fromPrefix + flagCertFile, Usage: "source URL: identify with this SSL certificate file"},
 		&ucli.StringFlag{Name: fromPrefix + flagKeyFile, Usage: "source URL: identify with this SSL key file"},
@@ -46,14 +48,15 @@ func repoMirrorCommand() *ucli.Command {
 }
 
 type mirrorOutput struct {
-	Name          string `json:"name"`
-	Version       string `json:"version"`
-	Status        string `json:"status"`
-	Ref           string `json:"ref,omitempty"`
-	Digest        string `json:"digest,omitempty"`
-	UploadedBlobs int    `json:"uploadedBlobs"`
-	UploadedBytes int64  `json:"uploadedBytes"`
-	Error         string `json:"error,omitempty"`
+	Name          string              `json:"name"`
+	Version       string              `json:"version"`
+	Status        string              `json:"status"`
+	Ref           string              `json:"ref,omitempty"`
+	Digest        string              `json:"digest,omitempty"`
+	Images        []oci.ReleasedImage `json:"images,omitempty"`
+	UploadedBlobs int                 `json:"uploadedBlobs"`
+	UploadedBytes int64               `json:"uploadedBytes"`
+	Error         string              `json:"error,omitempty"`
 }
 
 func runRepoMirror(c *ucli.Context) error {
@@ -78,6 +81,9 @@ func runRepoMirror(c *ucli.Context) error {
 	var mu sync.Mutex
 	opts := chartrepo.MirrorOptions{To: c.String(flagMirrorTo), Version: c.String(flagVersion),
 		Charts: c.StringSlice(flagMirrorChart), Concurrency: c.Int(flagParallel), Force: c.Bool(flagForce)}
+	if c.Bool(flagWithImages) {
+		opts.Images = &oci.CopyOptions{}
+	}
 	if !quietEnabled(c) {
 		opts.Progress = func(it chartrepo.MirrorItem) {
 			mu.Lock()
@@ -106,7 +112,7 @@ func runRepoMirror(c *ucli.Context) error {
 // a repository URL with the --from-* settings.
 func mirrorSource(c *ucli.Context, arg string) (*chartrepo.Entry, error) {
 	if !strings.Contains(arg, "://") {
-		cfg, err := chartrepo.LoadConfig(repoPaths().Config)
+		cfg, err := chartrepo.LoadConfig(repoPaths(c).Config)
 		if err != nil {
 			return nil, fmt.Errorf("repo %s not found: %w", arg, err)
 		}
@@ -135,16 +141,24 @@ func mirrorStatus(it chartrepo.MirrorItem) string {
 func printMirror(c *ucli.Context, res *chartrepo.MirrorResult) error {
 	outs := make([]mirrorOutput, len(res.Items))
 	rows := [][]string{{"CHART", "VERSION", "STATUS", "DIGEST"}}
+	withImages := c.Bool(flagWithImages)
+	if withImages {
+		rows[0] = append(rows[0], "IMAGES")
+	}
 	var pushed, present, failed int
 	var bytes int64
 	for i, it := range res.Items {
 		o := mirrorOutput{Name: it.Name, Version: it.Version, Status: mirrorStatus(it), Ref: it.Ref, Digest: it.Digest,
-			UploadedBlobs: it.Uploaded, UploadedBytes: it.UploadedBytes}
+			Images: it.Images, UploadedBlobs: it.Uploaded, UploadedBytes: it.UploadedBytes}
 		if it.Err != nil {
 			o.Error = it.Err.Error()
 		}
 		outs[i] = o
-		rows = append(rows, []string{it.Name, it.Version, o.Status, it.Digest})
+		row := []string{it.Name, it.Version, o.Status, it.Digest}
+		if withImages {
+			row = append(row, fmt.Sprint(len(it.Images)))
+		}
+		rows = append(rows, row)
 		bytes += it.UploadedBytes
 		switch o.Status {
 		case "pushed":

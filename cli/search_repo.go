@@ -42,7 +42,7 @@ func runSearchRepo(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	repos, warnings, err := cachedIndexes()
+	repos, warnings, err := cachedIndexes(c)
 	if err != nil {
 		return err
 	}
@@ -75,8 +75,8 @@ func runSearchRepo(c *ucli.Context) error {
 
 // cachedIndexes loads the cached index of every configured repository; a
 // missing or corrupt one is a warning, as in helm.
-func cachedIndexes() ([]chartrepo.RepoIndex, []string, error) {
-	p := repoPaths()
+func cachedIndexes(c *ucli.Context) ([]chartrepo.RepoIndex, []string, error) {
+	p := repoPaths(c)
 	cfg, err := chartrepo.LoadConfig(p.Config)
 	if errors.Is(err, chartrepo.ErrNoRepositories) || (err == nil && len(cfg.Repositories) == 0) {
 		return nil, nil, errors.New("no repositories configured")

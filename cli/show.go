@@ -23,6 +23,7 @@ func showCommand() *ucli.Command {
 			Flags: append(append(registryFlags(), verifyFlags()...),
 				&ucli.StringFlag{Name: flagVersion, Usage: "version or semver range (default: latest stable)"},
 				&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too"},
+				repoURLFlags()[0], repoURLFlags()[1],
 			),
 			Action: func(c *ucli.Context) error { return runShow(c, name) },
 		}

@@ -76,17 +76,7 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 	if err != nil {
 		return nil, err
 	}
-	var origs []string
-	for _, m := range moved {
-		origs = append(origs, m.orig)
-	}
-	repos := relocationRepos(destRef, origs)
-	planned := make([]*plannedImage, len(moved))
-	for i := range moved {
-		moved[i].repo = repos[moved[i].orig]
-		planned[i] = &plannedImage{spec: ImageSpec{Name: moved[i].orig, Source: moved[i].orig}, art: moved[i].art,
-			repo: moved[i].repo, dig: moved[i].dig}
-	}
+	planned := planMoved(destRef, moved)
 	relocated, err := relocateChart(ctx, ch, moved, opts.Values, opts.KubeVersion)
 	if err != nil {
 		return nil, fmt.Errorf("relocate %s: %w", ch.Name(), err)
@@ -126,6 +116,23 @@ func (c *Client) pushRelocated(ctx context.Context, ch *chartfmt.Chart, moved []
 		return nil, fmt.Errorf("relocate %s: chart pushed as %s, but: %w", ch.Name(), out.Chart.Pinned, err)
 	}
 	return out, nil
+}
+
+// planMoved names each moved image's repository under destRef (setting
+// its repo) and plans its push.
+func planMoved(destRef Reference, moved []movedImage) []*plannedImage {
+	var origs []string
+	for _, m := range moved {
+		origs = append(origs, m.orig)
+	}
+	repos := relocationRepos(destRef, origs)
+	planned := make([]*plannedImage, len(moved))
+	for i := range moved {
+		moved[i].repo = repos[moved[i].orig]
+		planned[i] = &plannedImage{spec: ImageSpec{Name: moved[i].orig, Source: moved[i].orig}, art: moved[i].art,
+			repo: moved[i].repo, dig: moved[i].dig}
+	}
+	return planned
 }
 
 // bundleChart loads the chart entry of a bundle.

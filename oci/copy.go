@@ -40,22 +40,9 @@ func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (
 	if !opts.WithImages {
 		return c.copyChartAsIs(ctx, from, pulled, dest, opts.RelocateOptions)
 	}
-	refs, err := ChartImages(ctx, ch, opts.Values, opts.KubeVersion)
+	moved, err := openChartImages(ctx, from, ch, opts.RelocateOptions)
 	if err != nil {
 		return nil, fmt.Errorf("copy %s: %w", src, err)
-	}
-	iopts := from.ImageOptions()
-	moved := make([]movedImage, len(refs))
-	for i, ref := range refs {
-		a, err := image.Open(ctx, image.PrefixRegistry+ref, iopts)
-		if err != nil {
-			return nil, fmt.Errorf("copy %s: %w", src, err)
-		}
-		d, err := image.Digest(a)
-		if err != nil {
-			return nil, err
-		}
-		moved[i] = movedImage{orig: ref, art: a, dig: d}
 	}
 	res, err := c.pushRelocated(ctx, ch, moved, dest, opts.RelocateOptions)
 	if err != nil {
@@ -63,12 +50,80 @@ func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (
 	}
 	// The images keep their digests, so their signatures still hold; the
 	// chart was rewritten and has none.
-	for i, m := range moved {
-		if err := c.copyImageSignatures(ctx, from, m.orig, res.Images[i].Ref, m.dig); err != nil {
-			return nil, fmt.Errorf("copy %s: copied, but: %w", src, err)
-		}
+	if err := c.copyMovedSignatures(ctx, from, moved, res.Images); err != nil {
+		return nil, fmt.Errorf("copy %s: copied, but: %w", src, err)
 	}
 	return res, nil
+}
+
+// CopyImages copies every image ch deploys (its pod templates rendered
+// with opts.Values) by digest, with its signatures, to dest (oci://host/ns)
+// where Copy with images puts them (host/ns/<name>), read through
+// opts.From (nil: c). The chart itself is left alone: this is for a chart
+// pushed unchanged beside its images (repo mirror --with-images). The
+// images are returned in the order the chart names them.
+func (c *Client) CopyImages(ctx context.Context, ch *chartfmt.Chart, dest string, opts CopyOptions) ([]ReleasedImage, error) {
+	from := opts.From
+	if from == nil {
+		from = c
+	}
+	destRef, err := namespaceRef(dest)
+	if err != nil {
+		return nil, err
+	}
+	moved, err := openChartImages(ctx, from, ch, opts.RelocateOptions)
+	if err != nil {
+		return nil, fmt.Errorf("images of %s: %w", ch.Name(), err)
+	}
+	planned := planMoved(destRef, moved)
+	iopts := c.ImageOptions()
+	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
+	pusher, err := image.NewPusher(iopts)
+	if err != nil {
+		return nil, err
+	}
+	if err := pushImages(ctx, pusher, planned); err != nil {
+		return nil, fmt.Errorf("images of %s: %w", ch.Name(), err)
+	}
+	out := released(planned)
+	if err := c.copyMovedSignatures(ctx, from, moved, out); err != nil {
+		return nil, fmt.Errorf("images of %s: copied, but: %w", ch.Name(), err)
+	}
+	return out, nil
+}
+
+// openChartImages opens, through from, every image ch deploys when
+// rendered with opts.Values at opts.KubeVersion.
+func openChartImages(ctx context.Context, from *Client, ch *chartfmt.Chart, opts RelocateOptions) ([]movedImage, error) {
+	refs, err := ChartImages(ctx, ch, opts.Values, opts.KubeVersion)
+	if err != nil {
+		return nil, err
+	}
+	iopts := from.ImageOptions()
+	moved := make([]movedImage, len(refs))
+	for i, ref := range refs {
+		a, err := image.Open(ctx, image.PrefixRegistry+ref, iopts)
+		if err != nil {
+			return nil, err
+		}
+		d, err := image.Digest(a)
+		if err != nil {
+			return nil, err
+		}
+		moved[i] = movedImage{orig: ref, art: a, dig: d}
+	}
+	return moved, nil
+}
+
+// copyMovedSignatures copies the signatures of each moved image to where
+// it landed (landed[i] is moved[i]).
+func (c *Client) copyMovedSignatures(ctx context.Context, from *Client, moved []movedImage, landed []ReleasedImage) error {
+	for i, m := range moved {
+		if err := c.copyImageSignatures(ctx, from, m.orig, landed[i].Ref, m.dig); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // copyImageSignatures copies the signatures of image dig from the
