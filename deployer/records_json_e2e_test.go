@@ -14,8 +14,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/berth-dev/berth/deployer"
 	"github.com/berth-dev/berth/testcluster"
@@ -102,6 +105,7 @@ func TestReleaseRecordsMatchHelm(t *testing.T) {
 				helm(t, byHelm, append(s, "-n", byHelm.Namespace)...)
 				want = append(want, releaseRecords(t, byHelm, rel, byHelm.Namespace, byBerth.Namespace))
 			}
+			deleteKeptCRDs(t, byHelm)
 			random := randomLinePrefixes(t, byBerth, rel, c.path, berthValues, byHelm.Namespace, helmValues)
 			for i, s := range steps(berthValues) {
 				mustBerth(t, byBerth, append(s, "-n", byBerth.Namespace)...)
@@ -118,6 +122,42 @@ func TestReleaseRecordsMatchHelm(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// deleteKeptCRDs deletes the CustomResourceDefinitions helm's uninstall
+// kept (helm.sh/resource-policy: keep, as istio-base's are), so berth's
+// install in the other namespace does not meet them as foreign objects.
+func deleteKeptCRDs(t *testing.T, env *testcluster.Env) {
+	t.Helper()
+	k, err := deployer.NewKube(env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crds := schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	ctx := t.Context()
+	list, err := k.Metadata.Resource(crds).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, crd := range list.Items {
+		if crd.Annotations["meta.helm.sh/release-namespace"] == env.Namespace {
+			if err := k.Metadata.Resource(crds).Delete(ctx, crd.Name, metav1.DeleteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			kept = append(kept, crd.Name)
+		}
+	}
+	for _, name := range kept {
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+			if _, err := k.Metadata.Resource(crds).Get(ctx, name, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("CRD %s kept by helm is still there a minute after its deletion", name)
+			}
+		}
 	}
 }
 
@@ -189,7 +229,7 @@ func blankTimes(v any) {
 func randomLinePrefixes(t *testing.T, env *testcluster.Env, name, chart, values, helmNamespace, helmValues string) map[string]bool {
 	t.Helper()
 	render := func(ns, values string) []string {
-		out := helm(t, env, "template", name, chart, "-f", values, "-n", ns)
+		out := helm(t, env, "template", name, chart, "-f", values, "-n", ns, "--kube-version", testcluster.KubeVersion)
 		return strings.Split(strings.ReplaceAll(out, helmNamespace, env.Namespace), "\n")
 	}
 	a := render(env.Namespace, values)
