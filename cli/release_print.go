@@ -115,7 +115,7 @@ func printTestSuites(w io.Writer, r *deployer.Release) {
 
 func changeSummary(cs *deployer.ChangeSet) string {
 	var parts []string
-	for _, a := range []deployer.Action{deployer.ActionCreated, deployer.ActionConfigured, deployer.ActionUnchanged, deployer.ActionDeleted, deployer.ActionSkipped} {
+	for _, a := range []deployer.Action{deployer.ActionCreated, deployer.ActionConfigured, deployer.ActionReplaced, deployer.ActionUnchanged, deployer.ActionDeleted, deployer.ActionSkipped} {
 		if n := cs.Count(a); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, a))
 		}
