@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -145,7 +146,7 @@ func getReplicaSet(t *testing.T, cs kubernetes.Interface, ns, name string) *apps
 }
 
 func meta(o metav1.Object) any {
-	if o == nil || fmt.Sprint(o) == "<nil>" {
+	if o == nil || reflect.ValueOf(o).IsNil() {
 		return nil
 	}
 	return map[string]any{"deletionTimestamp": o.GetDeletionTimestamp(), "finalizers": o.GetFinalizers(), "ownerReferences": o.GetOwnerReferences()}
