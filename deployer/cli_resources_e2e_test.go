@@ -72,6 +72,13 @@ func TestCLIStatusShowResourcesMatchesHelm(t *testing.T) {
 		bb, _ := json.MarshalIndent(bj.Info.Resources, "", " ")
 		t.Errorf("status --show-resources -o json: info.resources differ\nberth: %s\nhelm:  %s", bb, hb)
 	}
+	// A custom resource: the API server's default columns for it.
+	helm(t, env, "install", "wres", filepath.Join("testdata", "widget"))
+	if h, b := mask(helm(t, env, "status", "wres", "--show-resources")), mask(mustBerth(t, env, "status", "wres", "--show-resources")); h != b ||
+		!strings.Contains(b, "==> v1/Widget\nNAME   AGE\nwres   <age>\n") {
+		t.Errorf("status --show-resources of a custom resource:\nberth:\n%s\nhelm:\n%s", b, h)
+	}
+
 	bj.Info.Resources = nil
 	if err := json.Unmarshal([]byte(mustBerth(t, env, "status", "res", "-o", "json")), &bj); err != nil || bj.Info.Resources != nil {
 		t.Errorf("status -o json without --show-resources has resources: %v", err)
