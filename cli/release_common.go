@@ -45,6 +45,12 @@ func applyMethodFlags() []ucli.Flag {
 	}
 }
 
+// forceReplaceFlag is Helm's --force of install, upgrade and rollback:
+// replace objects instead of patching them.
+func forceReplaceFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: flagForce, Usage: "force resource updates through a replacement strategy: update existing objects as a whole (PUT) instead of patching them, resetting what the chart does not set"}
+}
+
 func applyMethod(c *ucli.Context) (deployer.ApplyMethod, error) {
 	m := deployer.ApplyMethod{ServerSide: c.Bool(flagServerSide), ForceConflicts: c.Bool(flagForceConflict)}
 	if m.ForceConflicts && !m.ServerSide && c.Command.Name == "install" {

@@ -115,7 +115,7 @@ func writeHooks(w io.Writer, r *deployer.Release) error {
 }
 
 func showAll(c *ucli.Context, r *deployer.Release) error {
-	return writeRelease(c.App.Writer, r, nil, true, false)
+	return writeRelease(c.App.Writer, r, nil, true, false, nil)
 }
 
 // releaseMetadata is what helm get metadata prints, in its JSON shape.

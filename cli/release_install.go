@@ -46,6 +46,7 @@ func installCommand() *ucli.Command {
 	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
+	flags = append(flags, forceReplaceFlag())
 	return &ucli.Command{
 		Name:      "install",
 		Usage:     "install a chart as a Helm-compatible release",
@@ -120,6 +121,7 @@ func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (de
 	if err != nil {
 		return deployer.InstallOptions{}, err
 	}
+	opts.Method.Replace = c.Bool(flagForce)
 	return deployer.InstallOptions{
 		Target: t, Source: src, Values: vals,
 		CreateNamespace: c.Bool(flagCreateNamespace), SkipCRDs: c.Bool(flagSkipCRDs), Replace: c.Bool(flagReplace),

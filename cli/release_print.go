@@ -41,14 +41,15 @@ func printReleaseInfo(w io.Writer, format string, r *deployer.Release, cs *deplo
 	if done, err := printStructured(w, format, statusOf(r, cs)); done {
 		return err
 	}
-	return writeRelease(w, r, cs, false, false)
+	return writeRelease(w, r, cs, false, false, nil)
 }
 
 // writeRelease prints helm's status text; details adds what helm get all
 // prints: chart metadata, user-supplied and computed values, hooks and
 // manifest, all before the notes.
-// showDesc (status --show-desc) always prints the description.
-func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, details, showDesc bool) error {
+// showDesc (status --show-desc) always prints the description; resources
+// (status --show-resources) come after it.
+func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, details, showDesc bool, resources []deployer.ResourceGroup) error {
 	fmt.Fprintf(w, "NAME: %s\n", r.Name)
 	if r.Info != nil && !r.Info.LastDeployed.IsZero() {
 		fmt.Fprintf(w, "LAST DEPLOYED: %s\n", r.Info.LastDeployed.Format(time.ANSIC))
@@ -73,6 +74,7 @@ func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, deta
 	if cs != nil && len(cs.Entries) > 0 {
 		fmt.Fprintf(w, "CHANGES: %s\n", changeSummary(cs))
 	}
+	writeResources(w, resources)
 	printTestSuites(w, r)
 	if details {
 		if err := writeYAML(w, "USER-SUPPLIED VALUES:", releaseValues(r, false)); err != nil {
@@ -115,7 +117,7 @@ func printTestSuites(w io.Writer, r *deployer.Release) {
 
 func changeSummary(cs *deployer.ChangeSet) string {
 	var parts []string
-	for _, a := range []deployer.Action{deployer.ActionCreated, deployer.ActionConfigured, deployer.ActionUnchanged, deployer.ActionDeleted, deployer.ActionSkipped} {
+	for _, a := range []deployer.Action{deployer.ActionCreated, deployer.ActionConfigured, deployer.ActionReplaced, deployer.ActionUnchanged, deployer.ActionDeleted, deployer.ActionSkipped} {
 		if n := cs.Count(a); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, a))
 		}

@@ -16,6 +16,7 @@ func rollbackCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagCleanupOnFail, Usage: "delete resources created by this rollback when it fails"},
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+		forceReplaceFlag(),
 	}
 	return &ucli.Command{
 		Name:      "rollback",
@@ -44,6 +45,7 @@ func runRollback(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	opts.Method.Replace = c.Bool(flagForce)
 	_, err = d.Rollback(c.Context, deployer.RollbackOptions{Target: deployer.Target{Name: args[0], Namespace: ns}, Revision: rev, Options: opts})
 	if err != nil {
 		return fmt.Errorf("rollback of %s failed: %w", args[0], err)

@@ -6,7 +6,10 @@ import (
 	"github.com/berth-dev/berth/deployer"
 )
 
-const flagShowDesc = "show-desc"
+const (
+	flagShowDesc      = "show-desc"
+	flagShowResources = "show-resources"
+)
 
 func statusCommand() *ucli.Command {
 	return &ucli.Command{
@@ -16,7 +19,8 @@ func statusCommand() *ucli.Command {
 		Category:  groupRelease,
 		Flags: []ucli.Flag{namespaceFlag(), outputFlag(),
 			&ucli.IntFlag{Name: flagRevision, Usage: "show the status of this revision (default: the newest)"},
-			&ucli.BoolFlag{Name: flagShowDesc, Usage: "display the description message of the release"}},
+			&ucli.BoolFlag{Name: flagShowDesc, Usage: "display the description message of the release"},
+			&ucli.BoolFlag{Name: flagShowResources, Usage: "display the release's live resources (and the Pods of its workloads), as kubectl get prints them; with -o json|yaml the objects under info.resources"}},
 		Action: runStatus,
 	}
 }
@@ -34,8 +38,18 @@ func runStatus(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	table := c.String(flagOutput) == "" || c.String(flagOutput) == "table"
+	var groups []deployer.ResourceGroup
+	if c.Bool(flagShowResources) {
+		if groups, err = d.Resources(c.Context, r, table); err != nil {
+			return err
+		}
+	}
+	if !table {
+		r.Info.Resources = deployer.ResourceObjects(groups)
+	}
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), statusOf(r, nil)); done {
 		return err
 	}
-	return writeRelease(c.App.Writer, r, nil, false, c.Bool(flagShowDesc))
+	return writeRelease(c.App.Writer, r, nil, false, c.Bool(flagShowDesc), groups)
 }

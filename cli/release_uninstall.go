@@ -24,7 +24,7 @@ func uninstallCommand() *ucli.Command {
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
 		&ucli.BoolFlag{Name: "force", Usage: "uninstall even while another install/upgrade/rollback holds the release (that operation then stops)"},
 		&ucli.BoolFlag{Name: flagIgnoreNotFound, Usage: `treat "release not found" as a successful uninstall`},
-		&ucli.StringFlag{Name: flagCascade, Value: "background", Usage: `deletion cascading strategy for the dependents: "background" (berth supports only Helm's default; see docs/helm-parity.md)`},
+		&ucli.StringFlag{Name: flagCascade, Value: "background", Usage: `what becomes of the dependents (a Deployment's ReplicaSets and Pods): "background" (deleted after), "foreground" (deleted before; each object stays until they are gone) or "orphan" (kept)`},
 	}
 	return &ucli.Command{
 		Name:      "uninstall",
@@ -42,12 +42,9 @@ func runUninstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	switch v := c.String(flagCascade); v {
-	case "background":
-	case "orphan", "foreground":
-		return fmt.Errorf("--cascade=%s is not supported: berth deletes with background propagation (Helm's default)", v)
-	default:
-		return fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, v)
+	cascade, err := deployer.ParseCascade(c.String(flagCascade))
+	if err != nil {
+		return err
 	}
 	d, ns, err := connectDeployer(c)
 	if err != nil {
@@ -59,7 +56,8 @@ func runUninstall(c *ucli.Context) error {
 	}
 	for _, name := range args {
 		res, err := d.Uninstall(c.Context, deployer.UninstallOptions{
-			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory), Force: c.Bool("force"), Options: opts,
+			Target: deployer.Target{Name: name, Namespace: ns}, KeepHistory: c.Bool(flagKeepHistory), Force: c.Bool("force"),
+			Cascade: cascade, Options: opts,
 		})
 		if errors.Is(err, deployer.ErrReleaseNotFound) && c.Bool(flagIgnoreNotFound) {
 			fmt.Fprintf(c.App.Writer, "release %q uninstalled\n", name) // as helm prints it

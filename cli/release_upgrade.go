@@ -36,6 +36,7 @@ func upgradeCommand() *ucli.Command {
 	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
+	flags = append(flags, forceReplaceFlag())
 	return &ucli.Command{
 		Name:      "upgrade",
 		Usage:     "upgrade a release to a new chart or new values",

@@ -31,6 +31,9 @@ type ApplyOptions struct {
 	// other managers own.
 	ServerSide     bool
 	ForceConflicts bool
+	// Replace updates (PUTs) every existing object with the target as a
+	// whole instead of patching it (--force).
+	Replace bool
 	// Observe, if set, receives each object's live state before and the
 	// server's answer after (nil when absent), for diffs.
 	Observe func(o *Object, a Action, before, after *unstructured.Unstructured)
@@ -114,6 +117,9 @@ func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstruct
 		opts.observe(o, ActionCreated, nil, out)
 		return nil
 	}
+	if opts.Replace {
+		return k.replace(ctx, o, live, opts, cs)
+	}
 	patch, pt, err := k.threeWayPatch(original, o, live)
 	if err != nil {
 		return fmt.Errorf("patch %s: %w", o, err)
@@ -129,6 +135,33 @@ func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstruct
 	}
 	cs.add(o, ActionConfigured)
 	opts.observe(o, ActionConfigured, live, out)
+	return nil
+}
+
+// replace updates the live object with the target as a whole, as Helm's
+// --force does: the resourceVersion is read again just before, so the
+// update overwrites whatever changed meanwhile. Fields the chart does not
+// set go back to their defaults (labels and annotations added by others
+// are dropped); fields the API server allocates (a Service's clusterIP)
+// are kept by the server. A refused replace fails; it is not retried as a
+// delete and create.
+func (k *Kube) replace(ctx context.Context, o *Object, live *unstructured.Unstructured, opts ApplyOptions, cs *ChangeSet) error {
+	cur, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
+	if err != nil {
+		return fmt.Errorf("replace %s: %w", o, err)
+	}
+	obj := o.Unstructured.DeepCopy()
+	obj.SetResourceVersion(cur.GetResourceVersion())
+	out, err := k.resource(o).Update(ctx, obj, metav1.UpdateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
+	if err != nil {
+		return fmt.Errorf("failed to replace object %s: %w", o, err)
+	}
+	a := ActionReplaced
+	if out.GetResourceVersion() == cur.GetResourceVersion() {
+		a = ActionUnchanged // the server found nothing to change
+	}
+	cs.add(o, a)
+	opts.observe(o, a, live, out)
 	return nil
 }
 
@@ -159,7 +192,7 @@ func (k *Kube) prune(ctx context.Context, original, target []*Object, opts Apply
 			cs.add(o, ActionSkipped)
 			continue
 		}
-		if err := k.deleteOne(ctx, o, opts.dryRun()); err != nil {
+		if err := k.deleteOne(ctx, o, opts.dryRun(), metav1.DeletePropagationBackground); err != nil {
 			return err
 		}
 		cs.add(o, ActionDeleted)
@@ -168,9 +201,12 @@ func (k *Kube) prune(ctx context.Context, original, target []*Object, opts Apply
 	return nil
 }
 
-func (k *Kube) deleteOne(ctx context.Context, o *Object, dryRun []string) error {
-	bg := metav1.DeletePropagationBackground
-	err := k.resource(o).Delete(ctx, o.GetName(), metav1.DeleteOptions{PropagationPolicy: &bg, DryRun: dryRun})
+// deleteOne deletes o with the given cascade (empty: background).
+func (k *Kube) deleteOne(ctx context.Context, o *Object, dryRun []string, propagation metav1.DeletionPropagation) error {
+	if propagation == "" {
+		propagation = metav1.DeletePropagationBackground
+	}
+	err := k.resource(o).Delete(ctx, o.GetName(), metav1.DeleteOptions{PropagationPolicy: &propagation, DryRun: dryRun})
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("delete %s: %w", o, err)
 	}

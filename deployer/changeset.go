@@ -13,6 +13,7 @@ type Action string
 const (
 	ActionCreated    Action = "created"
 	ActionConfigured Action = "configured"
+	ActionReplaced   Action = "replaced" // updated as a whole (--force)
 	ActionUnchanged  Action = "unchanged"
 	ActionDeleted    Action = "deleted"
 	ActionSkipped    Action = "skipped" // kept by helm.sh/resource-policy

@@ -19,6 +19,27 @@ type DeleteOptions struct {
 	// its owner (objects without ownership annotations are skipped too).
 	OwnedOnly bool
 	DryRun    bool
+	// Propagation is the cascade of every delete: what becomes of the
+	// objects' dependents (a Deployment's ReplicaSets and Pods).
+	// Empty means background, Helm's default.
+	Propagation metav1.DeletionPropagation
+}
+
+// ParseCascade reads Helm's --cascade: "background" (the default: the
+// object goes at once, the garbage collector deletes its dependents
+// after), "foreground" (the object stays, marked, until the collector has
+// deleted its dependents) or "orphan" (the dependents stay, their
+// ownerReferences to it removed).
+func ParseCascade(s string) (metav1.DeletionPropagation, error) {
+	switch s {
+	case "background":
+		return metav1.DeletePropagationBackground, nil
+	case "foreground":
+		return metav1.DeletePropagationForeground, nil
+	case "orphan":
+		return metav1.DeletePropagationOrphan, nil
+	}
+	return "", fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, s)
 }
 
 // Delete removes objects in uninstall order. Objects whose manifest asks to
@@ -43,7 +64,7 @@ func (k *Kube) Delete(ctx context.Context, objs []*Object, opts DeleteOptions) (
 				}
 				return err
 			}
-			if err := k.deleteOne(ctx, o, dr); err != nil {
+			if err := k.deleteOne(ctx, o, dr, opts.Propagation); err != nil {
 				return err
 			}
 			cs.add(o, ActionDeleted)

@@ -65,7 +65,7 @@ func (c *diffCollector) observe(o *Object, a Action, before, after *unstructured
 		c.err = err
 		return
 	}
-	if a == ActionConfigured && text == "" {
+	if (a == ActionConfigured || a == ActionReplaced) && text == "" {
 		return // the server's answer equals the live object
 	}
 	c.diffs = append(c.diffs, ObjectDiff{

@@ -179,7 +179,7 @@ func (d *Deployer) rollout(ctx context.Context, p *plan, target []*Object) (*Cha
 
 func (d *Deployer) change(ctx context.Context, p *plan, target []*Object) (*ChangeSet, error) {
 	if p.remove {
-		opts := DeleteOptions{Release: p.rel.Name, Namespace: p.rel.Namespace}
+		opts := DeleteOptions{Release: p.rel.Name, Namespace: p.rel.Namespace, Propagation: p.cascade}
 		cs, err := d.Cluster.Delete(ctx, p.original, opts)
 		if err == nil && len(p.leftovers) > 0 {
 			var more *ChangeSet
@@ -279,7 +279,7 @@ func (d *Deployer) undo(ctx context.Context, p *plan, cause error) error {
 			return fmt.Errorf("%s %s failed and there is no revision to roll back to: %w", p.verb, name, cause)
 		}
 		back, err := d.planRollback(ctx, RollbackOptions{Target: t, Revision: u.to,
-			Options: Options{Wait: u.wait, Failure: FailureOptions{CleanupOnFail: u.cleanup}}})
+			Options: Options{Wait: u.wait, Failure: FailureOptions{CleanupOnFail: u.cleanup}, Method: ApplyMethod{Replace: u.replace}}})
 		if err == nil {
 			_, err = d.execute(ctx, back)
 		}
@@ -316,7 +316,7 @@ func (d *Deployer) dryRun(ctx context.Context, p *plan, mode DryRun, observe fun
 	}
 	cs, err := d.Cluster.Apply(ctx, p.original, target, ApplyOptions{
 		Release: p.rel.Name, Namespace: p.rel.Namespace, Verb: p.apply.Verb, TakeOwnership: p.apply.TakeOwnership,
-		OriginalFailed: p.apply.OriginalFailed, DryRun: true, Observe: observe,
+		OriginalFailed: p.apply.OriginalFailed, Replace: p.apply.Replace, DryRun: true, Observe: observe,
 	})
 	res.Changes = cs
 	return res, err

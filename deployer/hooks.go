@@ -180,7 +180,7 @@ func (k *Kube) watchHook(ctx context.Context, o *Object) error {
 // DeleteHook deletes a hook object and waits until it is gone, so that a
 // new one of the same name can be created.
 func (k *Kube) DeleteHook(ctx context.Context, o *Object) error {
-	if err := k.deleteOne(ctx, o, nil); err != nil {
+	if err := k.deleteOne(ctx, o, nil, metav1.DeletePropagationBackground); err != nil {
 		return err
 	}
 	return wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {

@@ -50,6 +50,9 @@ func (d *Deployer) planInstall(ctx context.Context, opts InstallOptions) (*plan,
 	rel := newRelease(opts.Target, revision, opts.Source.Chart, opts.Values, rendered, opts.Record)
 	rel.Origin = opts.Source.Origin
 	rel.Info.Status, rel.Info.Description = StatusPendingInstall, "Initial install underway"
+	if err := opts.Method.check(nil); err != nil {
+		return nil, err
+	}
 	rel.ApplyMethod = opts.Method.record()
 	p := &plan{
 		verb: "install", rel: rel, history: history, manifests: rendered.Manifests,

@@ -172,6 +172,10 @@ type memCluster struct {
 	unready   map[string]bool
 	failHooks map[string]bool
 	hookRuns  []string
+	// applies and deletes are the options of every Apply and Delete, in
+	// order, so tests see what the plans asked for.
+	applies []ApplyOptions
+	deletes []DeleteOptions
 	// onWait, if set, runs at the start of each Wait (a concurrent actor).
 	onWait func()
 	// blockWait makes Wait last until its context ends, as a rollout that
@@ -212,6 +216,7 @@ func (c *memCluster) Build(ms []Manifest, namespace string) ([]*Object, error) {
 func (c *memCluster) Apply(_ context.Context, original, target []*Object, opts ApplyOptions) (*ChangeSet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.applies = append(c.applies, opts)
 	cs := &ChangeSet{}
 	setOwnership(target, opts.Release, opts.Namespace)
 	setOwnership(original, opts.Release, opts.Namespace)
@@ -261,6 +266,7 @@ func (c *memCluster) Apply(_ context.Context, original, target []*Object, opts A
 func (c *memCluster) Delete(_ context.Context, objs []*Object, opts DeleteOptions) (*ChangeSet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.deletes = append(c.deletes, opts)
 	cs := &ChangeSet{}
 	sortUninstall(objs)
 	for _, o := range objs {

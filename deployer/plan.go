@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // A plan is one operation worked out before anything is written: the
@@ -36,8 +38,10 @@ type plan struct {
 	// pre and post are the hook events around the change ("": none).
 	pre, post string
 	apply     ApplyOptions
-	// remove deletes original instead of applying the target (uninstall).
+	// remove deletes original instead of applying the target (uninstall),
+	// with cascade as the deletion propagation (empty: background).
 	remove  bool
+	cascade metav1.DeletionPropagation
 	wait    WaitOptions
 	record  recordPolicy
 	failure failurePolicy
@@ -71,6 +75,8 @@ type undoStep struct {
 	to      int
 	wait    WaitOptions
 	cleanup bool
+	// replace rolls back with --force too, as Helm does.
+	replace bool
 }
 
 type undoKind int
@@ -92,7 +98,7 @@ func hookEvents(noHooks bool, pre, post string) (string, string) {
 // applyOptions says whose objects a revision's are and how to apply them.
 func applyOptions(rel *Release, verb string, o Options, method ApplyMethod) ApplyOptions {
 	return ApplyOptions{Release: rel.Name, Namespace: rel.Namespace, Verb: verb, TakeOwnership: o.TakeOwnership,
-		ServerSide: method.ServerSide, ForceConflicts: method.ForceConflicts}
+		ServerSide: method.ServerSide, ForceConflicts: method.ForceConflicts, Replace: method.Replace}
 }
 
 // failedDescription is the description Helm gives a failed revision.

@@ -1,6 +1,7 @@
 package deployer
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/berth-dev/berth/chartfmt"
@@ -47,6 +48,9 @@ type Info struct {
 	Description   string `json:"description,omitempty"`
 	Status        Status `json:"status,omitempty"`
 	Notes         string `json:"notes,omitempty"`
+	// Resources are the live objects status --show-resources -o json|yaml
+	// shows, by group (see Deployer.Resources); never stored.
+	Resources map[string][]json.RawMessage `json:"resources,omitempty"`
 }
 
 // Chart is the chart as Helm stores it inside a release: the parent chart's

@@ -6,8 +6,8 @@ import (
 )
 
 // RollbackOptions configure Rollback. A rollback applies the way the
-// revision it returns to was applied (Method is ignored) and is never
-// atomic (Failure.Atomic is ignored).
+// revision it returns to was applied (of Method only Replace counts) and
+// is never atomic (Failure.Atomic is ignored).
 type RollbackOptions struct {
 	Target
 	// Revision to return to; 0 means the one before the last.
@@ -57,7 +57,10 @@ func (d *Deployer) planRollback(ctx context.Context, opts RollbackOptions) (*pla
 		Info: &Info{FirstDeployed: current.Info.FirstDeployed, LastDeployed: Now(), Notes: prev.Info.Notes,
 			Status: StatusPendingRollback, Description: desc},
 	}
-	method := ApplyMethod{ServerSide: prev.ApplyMethod == applySSA}
+	method := ApplyMethod{ServerSide: prev.ApplyMethod == applySSA, Replace: opts.Method.Replace}
+	if err := method.check(prev); err != nil {
+		return nil, err
+	}
 	p := &plan{
 		verb: "rollback", rel: rel, history: history, manifests: splitManifests(rel.Manifest),
 		original: d.buildStored(current), apply: applyOptions(rel, "update", opts.Options, method), wait: opts.Wait,

@@ -3,6 +3,7 @@ package deployer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,10 +17,34 @@ const (
 )
 
 // ApplyMethod chooses between client-side three-way patches (Helm 3's way,
-// the default) and server-side apply.
+// the default), replacing objects (Helm's --force) and server-side apply.
 type ApplyMethod struct {
 	ServerSide     bool
 	ForceConflicts bool
+	// Replace sends every object that exists as a whole (an update, PUT)
+	// instead of a patch: what the chart does not set is reset, drift
+	// included. A replace the API server refuses (an immutable field)
+	// fails the operation; nothing is deleted and recreated (Helm 3 does
+	// not either, whatever its rollback --force help says).
+	Replace bool
+}
+
+// check refuses combinations that mean nothing, with Helm 4's wording.
+// current is the revision the method was latched from (nil: none).
+func (m ApplyMethod) check(current *Release) error {
+	if !m.Replace {
+		return nil
+	}
+	if m.ForceConflicts {
+		return errors.New("invalid operation: cannot use force conflicts and force replace together")
+	}
+	if m.ServerSide {
+		if current != nil && current.ApplyMethod == applySSA {
+			return fmt.Errorf("invalid operation: cannot use server-side apply and force replace together (revision %d of %q was applied server-side, and later ones stay so)", current.Version, current.Name)
+		}
+		return errors.New("invalid operation: cannot use server-side apply and force replace together")
+	}
+	return nil
 }
 
 // latch keeps server-side apply for releases that were applied that way.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // UninstallOptions configure Uninstall. Any dry run deletes and records
@@ -16,6 +18,9 @@ type UninstallOptions struct {
 	// Force uninstalls even while another operation holds the release
 	// (its newest revision is pending-*); that operation then stops.
 	Force bool
+	// Cascade is the deletion propagation of every delete (see
+	// ParseCascade); empty means background.
+	Cascade metav1.DeletionPropagation
 	Options
 }
 
@@ -43,7 +48,7 @@ func (d *Deployer) planUninstall(ctx context.Context, opts UninstallOptions) (*p
 	if rel.Info.Status.IsPending() && !opts.Force {
 		return nil, busyError(rel)
 	}
-	p := &plan{verb: "uninstall", rel: rel, history: history, remove: true, wait: opts.Wait,
+	p := &plan{verb: "uninstall", rel: rel, history: history, remove: true, wait: opts.Wait, cascade: opts.Cascade,
 		record: recordPolicy{done: describe(opts.Record, "Uninstallation complete"), keepHistory: opts.KeepHistory}}
 	if rel.Info.Status == StatusUninstalled {
 		if opts.KeepHistory {

@@ -90,6 +90,9 @@ func (d *Deployer) planUpgrade(ctx context.Context, opts UpgradeOptions) (*plan,
 	rel.Info.FirstDeployed = current.Info.FirstDeployed
 	rel.Info.Status, rel.Info.Description = StatusPendingUpgrade, "Preparing upgrade"
 	method := opts.Method.latch(current)
+	if err := method.check(current); err != nil {
+		return nil, err
+	}
 	rel.ApplyMethod = method.record()
 	p := &plan{
 		verb: "upgrade", rel: rel, history: history, takeOver: takeOver, manifests: rendered.Manifests,
@@ -101,7 +104,7 @@ func (d *Deployer) planUpgrade(ctx context.Context, opts UpgradeOptions) (*plan,
 	p.pre, p.post = hookEvents(opts.NoHooks, PreUpgrade, PostUpgrade)
 	if opts.Failure.Atomic {
 		p.wait.Wait = true
-		p.failure.undo = undoStep{kind: undoRollback, wait: p.wait, cleanup: opts.Failure.CleanupOnFail}
+		p.failure.undo = undoStep{kind: undoRollback, wait: p.wait, cleanup: opts.Failure.CleanupOnFail, replace: method.Replace}
 		if good := lastGood(history); good != nil {
 			p.failure.undo.to = good.Version
 		}
