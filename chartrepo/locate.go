@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/berth-dev/berth/chartfmt/provenance"
 )
 
 // Chart is a chart archive downloaded from a classic repository.
@@ -14,6 +16,10 @@ type Chart struct {
 	Version *ChartVersion
 	URL     string // where it was downloaded from
 	Repo    string // repository name ("" for a direct URL)
+	// Prov and Verified are the provenance file and what it established,
+	// when Options.Verify asked for them; nil otherwise.
+	Prov     []byte
+	Verified *provenance.Verification
 }
 
 // SplitRef splits "repo/chart" into its repository and chart names.
@@ -63,7 +69,7 @@ func fetchVersion(ctx context.Context, e *Entry, cv *ChartVersion, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	return &Chart{Archive: b, Version: cv, URL: redact(u), Repo: e.Name}, nil
+	return c.withProvenance(ctx, &Chart{Archive: b, Version: cv, URL: redact(u), Repo: e.Name}, u)
 }
 
 // IsConfigured reports whether ref is "repo/chart" for a repository of the
@@ -111,5 +117,18 @@ func FetchURL(ctx context.Context, p Paths, rawURL string, fallback *Entry, opts
 	if err != nil {
 		return nil, err
 	}
-	return &Chart{Archive: b, URL: redact(rawURL), Repo: e.Name}, nil
+	return c.withProvenance(ctx, &Chart{Archive: b, URL: redact(rawURL), Repo: e.Name}, rawURL)
+}
+
+// withProvenance verifies got (downloaded from rawURL) when the client's
+// options ask for it.
+func (c *Client) withProvenance(ctx context.Context, got *Chart, rawURL string) (*Chart, error) {
+	if c.verify == nil {
+		return got, nil
+	}
+	var err error
+	if got.Prov, got.Verified, err = c.verifyProvenance(ctx, rawURL, got.Archive, c.verify); err != nil {
+		return nil, err
+	}
+	return got, nil
 }

@@ -18,15 +18,19 @@ func classicDependencies(c *ucli.Context, dir string, build bool) (done bool, er
 	if err != nil || !anyClassic(ch.Metadata.Dependencies) {
 		return false, nil // the OCI path reports load errors
 	}
+	opts, err := verifiedDownloadOptions(c) // --verify: each archive's .prov
+	if err != nil {
+		return true, err
+	}
 	var res *chartrepo.DependencyResult
 	if build {
-		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(), dir, chartDownloadOptions(c))
+		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(), dir, opts)
 	} else {
 		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 		if perr != nil {
 			return true, perr
 		}
-		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(), dir, epoch, chartDownloadOptions(c))
+		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(), dir, epoch, opts)
 	}
 	if err != nil {
 		return true, err
