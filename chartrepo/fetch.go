@@ -31,6 +31,9 @@ type Options struct {
 	// provenance file (<chart URL>.prov, as helm does): it must exist and
 	// verify the archive with a key of this keyring.
 	Verify *provenance.Keyring
+	// Prov fetches the provenance file without verifying it (helm pull
+	// --prov); a missing one is an error.
+	Prov bool
 }
 
 // Client fetches an index and charts from one repository with the entry's
@@ -43,6 +46,7 @@ type Client struct {
 	ua                 string
 	maxIndex, maxChart int64
 	verify             *provenance.Keyring
+	prov               bool
 }
 
 // NewClient validates e (an http or https URL, readable TLS files).
@@ -65,7 +69,7 @@ func NewClient(e *Entry, opts Options) (*Client, error) {
 		timeout = 120 * time.Second
 	}
 	c := &Client{entry: e, base: base, ua: opts.UserAgent, maxIndex: orDefault(opts.MaxIndexSize, MaxIndexSize),
-		maxChart: orDefault(opts.MaxChartSize, MaxChartArchiveSize), verify: opts.Verify}
+		maxChart: orDefault(opts.MaxChartSize, MaxChartArchiveSize), verify: opts.Verify, prov: opts.Prov}
 	c.http = &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: c.checkRedirect}
 	return c, nil
 }

@@ -20,6 +20,9 @@ type Chart struct {
 	// when Options.Verify asked for them; nil otherwise.
 	Prov     []byte
 	Verified *provenance.Verification
+	// Warnings are notes for the user: a provenance file that Options.Prov
+	// asked for and the repository does not have.
+	Warnings []string
 }
 
 // SplitRef splits "repo/chart" into its repository and chart names.
@@ -120,13 +123,18 @@ func FetchURL(ctx context.Context, p Paths, rawURL string, fallback *Entry, opts
 	return c.withProvenance(ctx, &Chart{Archive: b, URL: redact(rawURL), Repo: e.Name}, rawURL)
 }
 
-// withProvenance verifies got (downloaded from rawURL) when the client's
-// options ask for it.
+// withProvenance verifies got (downloaded from rawURL), or only fetches
+// its provenance file, when the client's options ask for it.
 func (c *Client) withProvenance(ctx context.Context, got *Chart, rawURL string) (*Chart, error) {
+	var err error
 	if c.verify == nil {
+		if c.prov { // fetched, not verified: a missing one is a warning, as in helm
+			if got.Prov, err = c.fetchProvenance(ctx, rawURL); err != nil {
+				got.Warnings = append(got.Warnings, fmt.Sprintf("Verification not found for %s: %v", redact(rawURL), err))
+			}
+		}
 		return got, nil
 	}
-	var err error
 	if got.Prov, got.Verified, err = c.verifyProvenance(ctx, rawURL, got.Archive, c.verify); err != nil {
 		return nil, err
 	}

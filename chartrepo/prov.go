@@ -14,15 +14,9 @@ import (
 // provenance is the last element of the URL's path, the name helm saves
 // it under.
 func (c *Client) verifyProvenance(ctx context.Context, chartURL string, archive []byte, ring *provenance.Keyring) ([]byte, *provenance.Verification, error) {
-	provURL := chartURL + provenance.Ext
-	if u, err := url.Parse(chartURL); err == nil { // keep a query string after .prov
-		u.Path += provenance.Ext
-		u.RawPath = ""
-		provURL = u.String()
-	}
-	prov, err := c.get(ctx, provURL, provenance.MaxSize)
+	prov, err := c.fetchProvenance(ctx, chartURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("failed to fetch provenance %q: %w", redact(provURL), err)
+		return nil, nil, err
 	}
 	name, err := archiveFileName(chartURL)
 	if err != nil {
@@ -33,6 +27,17 @@ func (c *Client) verifyProvenance(ctx context.Context, chartURL string, archive 
 		return nil, nil, fmt.Errorf("verify %s: %w", redact(chartURL), err)
 	}
 	return prov, v, nil
+}
+
+// fetchProvenance downloads <chartURL>.prov: the suffix is appended to the
+// whole URL, query string included, as helm appends it.
+func (c *Client) fetchProvenance(ctx context.Context, chartURL string) ([]byte, error) {
+	provURL := chartURL + provenance.Ext
+	prov, err := c.get(ctx, provURL, provenance.MaxSize)
+	if err != nil {
+		return nil, fmt.Errorf("failed to fetch provenance %q: %w", redact(provURL), err)
+	}
+	return prov, nil
 }
 
 // archiveFileName is the last element of a chart URL's path.

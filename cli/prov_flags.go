@@ -65,11 +65,13 @@ func provenanceKeyring(c *ucli.Context) (*provenance.Keyring, error) {
 }
 
 // verifiedDownloadOptions are the classic repository download options,
-// asking for the provenance file when --verify checks it.
+// asking for the provenance file when --verify checks it (or pull --prov
+// wants it).
 func verifiedDownloadOptions(c *ucli.Context) (chartrepo.Options, error) {
 	opts := chartDownloadOptions(c)
 	ring, err := provenanceKeyring(c)
 	opts.Verify = ring
+	opts.Prov = c.Bool(flagProv) // pull --prov: fetched, not verified
 	return opts, err
 }
 

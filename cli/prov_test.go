@@ -167,6 +167,21 @@ func TestProvenanceClassicPull(t *testing.T) {
 			t.Errorf("%s: helm: %v", c.name, err)
 		}
 	}
+	// --prov fetches the .prov without verifying it, as helm pull --prov.
+	pdir, hpdir := t.TempDir(), t.TempDir()
+	mustBerth(t, "pull", "signed/tampered", "--prov", "-d", pdir)
+	r.helm.MustRun(t, "pull", "signed/tampered", "--prov", "-d", hpdir)
+	if got, want := dirNames(t, pdir), dirNames(t, hpdir); !slices.Equal(got, want) || len(got) != 2 {
+		t.Fatalf("pull --prov wrote %v, helm %v", got, want)
+	}
+	// Without a .prov in the repository, helm pull --prov warns and saves the archive.
+	pdir, hpdir = t.TempDir(), t.TempDir()
+	code, _, errOut := runStdin(t, "", "pull", "signed/nosig", "--prov", "-d", pdir)
+	hout := r.helm.MustRun(t, "pull", "signed/nosig", "--prov", "-d", hpdir)
+	if got, want := dirNames(t, pdir), dirNames(t, hpdir); code != 0 || !slices.Equal(got, want) || len(got) != 1 ||
+		!strings.Contains(errOut, "Verification not found for "+r.srv.URL+"/nosig-1.0.0.tgz") || !strings.Contains(hout, "Verification not found") {
+		t.Fatalf("pull --prov without a .prov: exit %d %q, wrote %v, helm %v %q", code, errOut, got, want, hout)
+	}
 	// The default keyring is $GNUPGHOME/pubring.gpg.
 	gnupg := t.TempDir()
 	b, _ := os.ReadFile(r.key.PublicRing)

@@ -53,14 +53,17 @@ func pullOneClassic(c *ucli.Context, ref string) (pullOutput, error) {
 	}
 	sum := sha256.Sum256(got.Archive)
 	out := pullOutput{Ref: got.URL, Digest: "sha256:" + hex.EncodeToString(sum[:]), Name: meta.Name, Version: meta.Version,
-		Provenance: provenanceOut(got.Verified)}
+		Provenance: provenanceOut(got.Verified), Warnings: got.Warnings}
+	for _, w := range got.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "Warning: %s\n", w)
+	}
 	dest := c.String(flagDestination)
 	if c.Bool(flagUntar) {
 		out.Path, err = oci.ExtractChart(got.Archive, filepath.Join(dest, c.String(flagUntarDir)), meta.Name)
 	} else {
 		out.Path, err = writeChartFile(dest, archiveName(got.URL, meta), got.Archive)
 	}
-	if err == nil && got.Prov != nil { // verified: kept next to the archive, as helm pull --verify does
+	if err == nil && got.Prov != nil { // --verify or --prov: kept next to the archive, as helm pull does
 		_, err = writeChartFile(dest, archiveName(got.URL, meta)+provenance.Ext, got.Prov)
 	}
 	return out, err
