@@ -252,6 +252,11 @@ func TestProvenanceOCI(t *testing.T) {
 	if got := dirNames(t, d); !slices.Equal(got, []string{"ocisig-1.0.0.tgz", "ocisig-1.0.0.tgz.prov"}) {
 		t.Fatalf("pull --verify wrote %v", got)
 	}
+	var vj provenanceOutput
+	if err := json.Unmarshal([]byte(mustBerth(t, "verify", filepath.Join(d, "ocisig-1.0.0.tgz"), "--keyring", key.PublicRing, "-o", "json")), &vj); err != nil ||
+		vj.Fingerprint != key.Fingerprint || !slices.Equal(vj.SignedBy, []string{key.Name}) {
+		t.Fatalf("verify -o json: %v %+v", err, vj)
+	}
 	r := mustBerth(t, "verify", filepath.Join(d, "ocisig-1.0.0.tgz"), "--keyring", key.PublicRing)
 	if hv := h.MustRun(t, "verify", filepath.Join(d, "ocisig-1.0.0.tgz"), "--keyring", key.PublicRing); hv != r {
 		t.Fatalf("berth verify %q, helm verify %q", r, hv)
