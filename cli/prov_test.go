@@ -266,6 +266,17 @@ func TestProvenanceOCI(t *testing.T) {
 	e.refused(t, "ocisig", "signature made by unknown entity", "pull", ref, "--version", "1.0.0", "--verify", "--keyring", other.PublicRing, "-d", t.TempDir())
 	e.refused(t, "ocisig", "has no provenance layer", "pull", "oci://"+e.r.Host+"/plain/ocisig", "--version", "1.0.0", "--verify", "--keyring", key.PublicRing, "-d", d)
 	e.refused(t, "ocisig", "has no provenance layer", "show", "chart", "oci://"+e.r.Host+"/plain/ocisig", "--version", "1.0.0", "--verify", "--keyring", key.PublicRing)
+	// dependency update/build --verify check each oci:// dependency's layer.
+	parent := t.TempDir()
+	depOn := func(repo string) {
+		os.WriteFile(filepath.Join(parent, "Chart.yaml"), []byte("apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: ocisig\n    version: 1.0.0\n    repository: oci://"+e.r.Host+"/"+repo+"\n"), 0o644)
+	}
+	depOn("signed")
+	e.berth(t, "dependency", "update", parent, "--verify", "--keyring", key.PublicRing)
+	e.berth(t, "dependency", "build", parent, "--verify", "--keyring", key.PublicRing)
+	e.refused(t, "ocisig", "signature made by unknown entity", "dependency", "build", parent, "--verify", "--keyring", other.PublicRing)
+	depOn("plain")
+	e.refused(t, "ocisig", "has no provenance layer", "dependency", "update", parent, "--verify", "--keyring", key.PublicRing)
 	// --key and --keyring are two ways of --verify: not both.
 	e.refused(t, "--key", "give one of them", "pull", ref, "--verify", "--keyring", key.PublicRing, "--key", "cosign.pub", "-d", d)
 }
