@@ -69,6 +69,9 @@ func provenanceKeyring(c *ucli.Context) (*provenance.Keyring, error) {
 // wants it).
 func verifiedDownloadOptions(c *ucli.Context) (chartrepo.Options, error) {
 	opts := chartDownloadOptions(c)
+	if c.Bool(flagVerify) && len(arrayValue(c, flagSigKey)) > 0 { // never a silently skipped check
+		return opts, errors.New("--verify --key checks cosign signatures in a registry: a classic repository's chart is verified with its .prov and --keyring, without --key")
+	}
 	ring, err := provenanceKeyring(c)
 	opts.Verify = ring
 	opts.Prov = c.Bool(flagProv) // pull --prov: fetched, not verified

@@ -188,6 +188,8 @@ func TestProvenanceClassicPull(t *testing.T) {
 	os.WriteFile(filepath.Join(gnupg, "pubring.gpg"), b, 0o644)
 	t.Setenv("GNUPGHOME", gnupg)
 	mustBerth(t, "pull", "signed/signme", "--verify", "-d", t.TempDir())
+	// --key is cosign's, for oci:// charts: refused rather than ignored.
+	refusedProv(t, "classic repository", "pull", "signed/signme", "--verify", "--key", r.key.PublicRing, "-d", t.TempDir())
 	// --keyring alone does not verify: refused rather than ignored.
 	refusedProv(t, "--keyring is given without --verify", "pull", "signed/signme", "--keyring", r.key.PublicRing, "-d", t.TempDir())
 }
