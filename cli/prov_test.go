@@ -78,13 +78,21 @@ type provRepo struct {
 	key, other pgptest.Key
 }
 
+// passFile is a --passphrase-file for r.key.
+func (r *provRepo) passFile(t *testing.T) string {
+	pass := filepath.Join(t.TempDir(), "pass")
+	if err := os.WriteFile(pass, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return pass
+}
+
 func startProvRepo(t *testing.T) *provRepo {
 	t.Helper()
 	h := tools.NewHelm(t)
 	r := &provRepo{helm: h, key: pgptest.NewKey(t, "Chart Signer", "signer@example.com", "s3cret"),
 		other: pgptest.NewKey(t, "Someone Else", "else@example.com", "")}
-	pass := filepath.Join(t.TempDir(), "pass")
-	os.WriteFile(pass, []byte("s3cret\n"), 0o600)
+	pass := r.passFile(t)
 	dir := t.TempDir()
 	// helm signs 1.0.0, berth signs 2.0.0.
 	h.MustRun(t, "package", provChart(t, "signme", "1.0.0", "a"), "-d", dir, "--sign", "--key", "Chart Signer", "--keyring", r.key.SecretRing, "--passphrase-file", pass)
@@ -329,5 +337,18 @@ func TestInstallProvenance(t *testing.T) {
 	cm, err := cluster.Clientset().CoreV1().ConfigMaps(ns).Get(t.Context(), "web-cm", metav1.GetOptions{})
 	if err != nil || cm.Data["salt"] != "a" {
 		t.Fatalf("configmap after the verified upgrade: %v %v", err, cm)
+	}
+
+	// An oci:// chart with a provenance layer: pinned digest and signer.
+	e := newSignEnv(t, false)
+	signed := t.TempDir()
+	mustBerth(t, "package", provChart(t, "ocisig", "1.0.0", "o"), "-d", signed, "--sign", "--key", "Chart Signer", "--keyring", r.key.SecretRing, "--passphrase-file", r.passFile(t))
+	var pushed pushOutput
+	if err := json.Unmarshal([]byte(e.berth(t, "push", filepath.Join(signed, "ocisig-1.0.0.tgz"), "oci://"+e.r.Host+"/signed", "-o", "json")), &pushed); err != nil {
+		t.Fatal(err)
+	}
+	e.berth(t, "install", "ociweb", "oci://"+e.r.Host+"/signed/ocisig", "--version", "1.0.0", "-n", ns, "--verify", "--keyring", r.key.PublicRing)
+	if out := mustBerth(t, "status", "ociweb", "-n", ns); !strings.Contains(out, "CHART SOURCE: oci://"+e.r.Host+"/signed/ocisig@"+pushed.Digest+"\nVERIFIED: "+wantVerified+"\n") {
+		t.Fatalf("status of the oci:// release:\n%s", out)
 	}
 }
