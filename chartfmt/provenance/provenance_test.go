@@ -22,7 +22,10 @@ func testChart(t *testing.T) string {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"Chart.yaml":               "apiVersion: v2\nname: signme\nversion: 1.2.3\nappVersion: \"4.5\"\ndescription: a chart to sign\nkeywords: [a, b]\nmaintainers:\n  - name: Jane\n    email: jane@example.com\n",
+		"Chart.yaml": "apiVersion: v2\nname: signme\nversion: 1.2.3\nappVersion: \"4.5\"\ndescription: a chart to sign\nkeywords: [a, b]\n" +
+			"maintainers:\n  - name: Jane\n    email: jane@example.com\n    url: https://example.com/jane\nhome: https://example.com\nsources: [https://example.com/src]\n" +
+			"icon: https://example.com/icon.png\nkubeVersion: \">=1.25.0-0\"\ntype: application\ndeprecated: false\n" +
+			"annotations:\n  category: Test\n  z.example.com/last: \"yes\"\n",
 		"values.yaml":              "x: 1\n",
 		"templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  x: {{ .Values.x | quote }}\n",
 	}
@@ -68,7 +71,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(prov, []byte("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\napiVersion: v2\n")) ||
+	if !bytes.HasPrefix(prov, []byte("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nannotations:\n")) ||
 		!bytes.Contains(prov, []byte("\n\n...\nfiles:\n  signme-1.2.3.tgz: "+provenance.Digest(tgz)+"\n\n-----BEGIN PGP SIGNATURE-----\n")) ||
 		!bytes.HasSuffix(prov, []byte("-----END PGP SIGNATURE-----")) {
 		t.Fatalf("layout:\n%s", prov)
@@ -211,5 +214,47 @@ func TestHelmInterop(t *testing.T) {
 	}
 	if _, berr := provenance.Verify(ring, append(htgz, 0), "signme-1.2.3.tgz", bprov); berr == nil || !strings.Contains(he.Stderr, berr.Error()) {
 		t.Fatalf("berth's error %v is not helm's %q", berr, he.Stderr)
+	}
+}
+
+// TestHelmMessageV1Chart: for an apiVersion v1 chart, whose dependencies
+// live in requirements.yaml, the signed metadata is still helm's byte for
+// byte (helm's loader moves them into the metadata).
+func TestHelmMessageV1Chart(t *testing.T) {
+	helm := tools.NewHelm(t)
+	key := pgptest.NewKey(t, "Chart Signer", "signer@example.com", "")
+	dir := filepath.Join(t.TempDir(), "old")
+	files := map[string]string{
+		"Chart.yaml":             "apiVersion: v1\nname: old\nversion: 0.9.0\ndescription: a v1 chart\n",
+		"requirements.yaml":      "dependencies:\n  - name: sub\n    version: 0.1.0\n    repository: file://charts/sub\n    condition: sub.enabled\n",
+		"values.yaml":            "sub:\n  enabled: true\n",
+		"templates/cm.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+		"charts/sub/Chart.yaml":  "apiVersion: v1\nname: sub\nversion: 0.1.0\n",
+		"charts/sub/values.yaml": "a: 1\n",
+	}
+	for name, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hdir := t.TempDir()
+	helm.MustRun(t, "package", dir, "-d", hdir, "--sign", "--key", "Chart Signer", "--keyring", key.SecretRing)
+	htgz, _ := os.ReadFile(filepath.Join(hdir, "old-0.9.0.tgz"))
+	hprov, err := os.ReadFile(filepath.Join(hdir, "old-0.9.0.tgz.prov"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, err := loadRing(t, key.SecretRing).SigningKey("Chart Signer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bprov, err := provenance.Sign(sk, htgz, "old-0.9.0.tgz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigAt := func(b []byte) int { return bytes.Index(b, []byte("-----BEGIN PGP SIGNATURE-----")) }
+	if hm, bm := hprov[:sigAt(hprov)], bprov[:sigAt(bprov)]; !bytes.Equal(hm, bm) {
+		t.Fatalf("clearsigned text differs\nhelm:\n%s\nberth:\n%s", hm, bm)
 	}
 }
