@@ -40,7 +40,7 @@ func runVerify(c *ucli.Context) error {
 		return err
 	}
 	if len(args) == 0 {
-		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub")
+		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub\n        berth verify CHART.tgz [--keyring pubring.gpg]")
 	}
 	if len(args) == 1 && !strings.HasPrefix(args[0], oci.Scheme) { // helm verify CHART.tgz
 		return runVerifyArchive(c, args[0])
