@@ -262,6 +262,23 @@ func TestProvenanceOCI(t *testing.T) {
 	if got := dirNames(t, d); !slices.Equal(got, []string{"ocisig-1.0.0.tgz", "ocisig-1.0.0.tgz.prov"}) {
 		t.Fatalf("pull --verify wrote %v", got)
 	}
+	// helm pull --verify of the same chart: the same files and lines.
+	h.MustRun(t, "registry", "login", e.r.Host, "--username", e.r.Username, "--password", e.r.Password, "--ca-file", e.r.CAFile)
+	hd := t.TempDir()
+	hout := h.MustRun(t, "pull", ref, "--version", "1.0.0", "--verify", "--keyring", key.PublicRing, "-d", hd, "--ca-file", e.r.CAFile)
+	if got := dirNames(t, hd); !slices.Equal(got, dirNames(t, d)) {
+		t.Fatalf("helm pull --verify wrote %v", got)
+	}
+	for _, f := range dirNames(t, d) {
+		b, _ := os.ReadFile(filepath.Join(d, f))
+		hb, _ := os.ReadFile(filepath.Join(hd, f))
+		if string(b) != string(hb) {
+			t.Fatalf("%s differs from helm's", f)
+		}
+	}
+	if i := strings.Index(hout, "Signed by:"); i < 0 || !strings.HasSuffix(out, hout[i:]) {
+		t.Fatalf("berth printed\n%s\nhelm printed\n%s", out, hout)
+	}
 	var vj provenanceOutput
 	if err := json.Unmarshal([]byte(mustBerth(t, "verify", filepath.Join(d, "ocisig-1.0.0.tgz"), "--keyring", key.PublicRing, "-o", "json")), &vj); err != nil ||
 		vj.Fingerprint != key.Fingerprint || !slices.Equal(vj.SignedBy, []string{key.Name}) {
