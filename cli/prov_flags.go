@@ -148,38 +148,7 @@ func runVerifyArchive(c *ucli.Context, archive string) error {
 
 // verifyArchiveFile checks a local archive with the .prov next to it.
 func verifyArchiveFile(ring *provenance.Keyring, archive string) (*provenance.Verification, error) {
-	if fi, err := os.Stat(archive); err != nil {
-		return nil, err
-	} else if fi.IsDir() {
-		return nil, errors.New("unpacked charts cannot be verified")
-	}
-	tgz, err := readBounded(archive, chartrepo.MaxChartArchiveSize)
-	if err != nil {
-		return nil, err
-	}
-	provPath := archive + provenance.Ext
-	prov, err := readBounded(provPath, provenance.MaxSize)
-	if err != nil {
-		return nil, fmt.Errorf("could not load provenance file %s: %w", provPath, err)
-	}
-	return provenance.Verify(ring, tgz, filepath.Base(archive), prov)
-}
-
-// readBounded reads a file of at most max bytes.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return b, nil
+	return provenance.VerifyFile(ring, archive)
 }
 
 // packageSignFlags are Helm's `package --sign --key NAME --keyring FILE
@@ -267,15 +236,8 @@ func trimNewline(s string) string {
 
 // signPackage writes ARCHIVE.prov next to a packaged archive.
 func signPackage(key *provenance.SigningKey, archive string) error {
-	tgz, err := readBounded(archive, chartrepo.MaxChartArchiveSize)
-	if err != nil {
-		return err
-	}
-	prov, err := provenance.Sign(key, tgz, filepath.Base(archive))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(archive+provenance.Ext, prov, 0o644)
+	_, err := provenance.SignFile(key, archive)
+	return err
 }
 
 // loadLocalVerified loads a local chart archive for --verify, as helm
