@@ -236,7 +236,19 @@ func (d *depIndexes) fetch(ctx context.Context, src depSource, name, rng string)
 		return nil, nil, fmt.Errorf("%s %s from %s: %w", name, rng, redact(src.url), err)
 	}
 	tgz, err := c.FetchChart(ctx, cv)
-	return tgz, cv, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.verify != nil { // dependency build/update --verify
+		u, err := c.ChartURL(cv)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, _, err := c.verifyProvenance(ctx, u, tgz, c.verify); err != nil {
+			return nil, nil, err
+		}
+	}
+	return tgz, cv, nil
 }
 
 // vendorArchives writes each archive to charts/<name>-<version>.tgz and

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/berth-dev/berth/chartfmt/provenance"
 )
 
 // MaxChartArchiveSize bounds a chart archive downloaded from a repository.
@@ -25,6 +27,13 @@ type Options struct {
 	// MaxIndexSize and MaxChartSize bound what one index or chart download
 	// may read; 0 means MaxIndexSize and MaxChartArchiveSize.
 	MaxIndexSize, MaxChartSize int64
+	// Verify, when set, makes every chart download also fetch its
+	// provenance file (<chart URL>.prov, as helm does): it must exist and
+	// verify the archive with a key of this keyring.
+	Verify *provenance.Keyring
+	// Prov fetches the provenance file without verifying it (helm pull
+	// --prov); a missing one is an error.
+	Prov bool
 }
 
 // Client fetches an index and charts from one repository with the entry's
@@ -36,6 +45,8 @@ type Client struct {
 	http               *http.Client
 	ua                 string
 	maxIndex, maxChart int64
+	verify             *provenance.Keyring
+	prov               bool
 }
 
 // NewClient validates e (an http or https URL, readable TLS files).
@@ -58,7 +69,7 @@ func NewClient(e *Entry, opts Options) (*Client, error) {
 		timeout = 120 * time.Second
 	}
 	c := &Client{entry: e, base: base, ua: opts.UserAgent, maxIndex: orDefault(opts.MaxIndexSize, MaxIndexSize),
-		maxChart: orDefault(opts.MaxChartSize, MaxChartArchiveSize)}
+		maxChart: orDefault(opts.MaxChartSize, MaxChartArchiveSize), verify: opts.Verify, prov: opts.Prov}
 	c.http = &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: c.checkRedirect}
 	return c, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/berth-dev/berth/chartfmt/provenance"
 )
 
 // Chart is a chart archive downloaded from a classic repository.
@@ -14,6 +16,13 @@ type Chart struct {
 	Version *ChartVersion
 	URL     string // where it was downloaded from
 	Repo    string // repository name ("" for a direct URL)
+	// Prov and Verified are the provenance file and what it established,
+	// when Options.Verify asked for them; nil otherwise.
+	Prov     []byte
+	Verified *provenance.Verification
+	// Warnings are notes for the user: a provenance file that Options.Prov
+	// asked for and the repository does not have.
+	Warnings []string
 }
 
 // SplitRef splits "repo/chart" into its repository and chart names.
@@ -63,7 +72,7 @@ func fetchVersion(ctx context.Context, e *Entry, cv *ChartVersion, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	return &Chart{Archive: b, Version: cv, URL: redact(u), Repo: e.Name}, nil
+	return c.withProvenance(ctx, &Chart{Archive: b, Version: cv, URL: redact(u), Repo: e.Name}, u)
 }
 
 // IsConfigured reports whether ref is "repo/chart" for a repository of the
@@ -111,5 +120,23 @@ func FetchURL(ctx context.Context, p Paths, rawURL string, fallback *Entry, opts
 	if err != nil {
 		return nil, err
 	}
-	return &Chart{Archive: b, URL: redact(rawURL), Repo: e.Name}, nil
+	return c.withProvenance(ctx, &Chart{Archive: b, URL: redact(rawURL), Repo: e.Name}, rawURL)
+}
+
+// withProvenance verifies got (downloaded from rawURL), or only fetches
+// its provenance file, when the client's options ask for it.
+func (c *Client) withProvenance(ctx context.Context, got *Chart, rawURL string) (*Chart, error) {
+	var err error
+	if c.verify == nil {
+		if c.prov { // fetched, not verified: a missing one is a warning, as in helm
+			if got.Prov, err = c.fetchProvenance(ctx, rawURL); err != nil {
+				got.Warnings = append(got.Warnings, fmt.Sprintf("Verification not found for %s: %v", redact(rawURL), err))
+			}
+		}
+		return got, nil
+	}
+	if got.Prov, got.Verified, err = c.verifyProvenance(ctx, rawURL, got.Archive, c.verify); err != nil {
+		return nil, err
+	}
+	return got, nil
 }

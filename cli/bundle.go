@@ -101,12 +101,24 @@ func bundleChartArchive(c *ucli.Context, client *oci.Client, ref string) ([]byte
 	if classicRef(ref) { // REPO/CHART, https://…/chart.tgz
 		return classicArchive(c, ref)
 	}
+	ring, err := provenanceKeyring(c) // --verify without --key: the chart's .prov
+	if err != nil {
+		return nil, err
+	}
 	if strings.HasPrefix(ref, oci.Scheme) {
 		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Verify: verify})
 		if err != nil {
 			return nil, err
 		}
-		return res.Chart, nil
+		if ring != nil {
+			_, err = res.VerifyProvenance(ring)
+		}
+		return res.Chart, err
+	}
+	if ring != nil {
+		if _, err := verifyArchiveFile(ring, ref); err != nil {
+			return nil, err
+		}
 	}
 	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {

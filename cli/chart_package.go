@@ -20,11 +20,11 @@ func packageCommand() *ucli.Command {
 			"on any machine and day: every entry is stamped with $SOURCE_DATE_EPOCH, or 1980-01-01T00:00:00Z when unset.",
 		ArgsUsage: "CHART_PATH [...]",
 		Category:  groupChart,
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: flagDestination, Aliases: []string{"d"}, Value: ".", Usage: "location to write the chart"},
 			&ucli.StringFlag{Name: flagVersion, Usage: "set the version on the chart to this semver version"},
 			&ucli.StringFlag{Name: flagAppVersion, Usage: "set the appVersion on the chart to this version"},
-		},
+		}, packageSignFlags()...),
 		Action: runPackage,
 	}
 }
@@ -38,6 +38,10 @@ func runPackage(c *ucli.Context) error {
 		return errors.New("need at least one argument, the path to the chart")
 	}
 	mtime, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return err
+	}
+	key, err := packageSigningKey(c) // --sign: the key is unlocked before anything is written
 	if err != nil {
 		return err
 	}
@@ -61,6 +65,11 @@ func runPackage(c *ucli.Context) error {
 		out, err := chartfmt.PackageToDir(ch, dest, opts)
 		if err != nil {
 			return err
+		}
+		if key != nil {
+			if err := signPackage(key, out); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintf(c.App.Writer, "Successfully packaged chart and saved it to: %s\n", out)
 	}

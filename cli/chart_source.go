@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/chartrepo"
+	"github.com/berth-dev/berth/deployer"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -34,34 +35,44 @@ func classicRef(ref string) bool {
 // fetchClassic downloads the chart that ref, --version and --devel select
 // from a classic repository.
 func fetchClassic(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
+	opts, err := verifiedDownloadOptions(c) // --verify: the .prov too
+	if err != nil {
+		return nil, err
+	}
 	if strings.Contains(ref, "://") {
 		flags := &chartrepo.Entry{CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
 			InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), Username: c.String(flagUsername), Password: c.String(flagPassword)}
-		return chartrepo.FetchURL(c.Context, repoPaths(c), ref, flags, chartDownloadOptions(c))
+		return chartrepo.FetchURL(c.Context, repoPaths(c), ref, flags, opts)
 	}
 	if !chartrepo.IsConfigured(repoPaths(c), ref) {
 		repo, _, _ := chartrepo.SplitRef(ref)
 		return nil, fmt.Errorf("%s: no such chart directory or file, and repo %s not found (add it with 'berth repo add %s URL')", ref, repo, repo)
 	}
 	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
-	return chartrepo.Locate(c.Context, repoPaths(c), ref, version, chartDownloadOptions(c))
+	return chartrepo.Locate(c.Context, repoPaths(c), ref, version, opts)
 }
 
 // loadClassic is loadChartRef's hook: ok is false when ref is not a
-// classic repository chart.
-func loadClassic(c *ucli.Context, ref string) (ch *chartfmt.Chart, ok bool, err error) {
-	if ch, ok, err := loadFromRepoURL(c, ref); ok { // --repo URL
-		return ch, true, err
+// classic repository chart. A chart whose .prov was verified has an
+// origin: its URL and the signer.
+func loadClassic(c *ucli.Context, ref string) (ch *chartfmt.Chart, origin *deployer.Origin, ok bool, err error) {
+	var got *chartrepo.Chart
+	switch {
+	case fromRepoURL(c, ref): // --repo URL
+		got, err = fetchFromRepoURL(c, ref)
+	case classicRef(ref):
+		got, err = fetchClassic(c, ref)
+	default:
+		return nil, nil, false, nil
 	}
-	if !classicRef(ref) {
-		return nil, false, nil
-	}
-	got, err := fetchClassic(c, ref)
 	if err != nil {
-		return nil, true, err
+		return nil, nil, true, err
+	}
+	if got.Verified != nil {
+		origin = originWithProvenance(&deployer.Origin{Ref: got.URL}, got.Verified)
 	}
 	ch, err = chartfmt.LoadArchive(bytes.NewReader(got.Archive))
-	return ch, true, err
+	return ch, origin, true, err
 }
 
 // classicArchive is the archive bytes of a classic repository's chart.

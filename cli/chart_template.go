@@ -90,7 +90,7 @@ func runTemplate(c *ucli.Context) error {
 	// Registry and global flags written after NAME CHART reach the
 	// registry client and the cluster connection (--validate).
 	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
-		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet, flagVerify, flagVerImgs} {
+		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet, flagVerify, flagVerImgs, flagKeyring} {
 		if fl.set[n] {
 			if err := c.Set(n, fl.vals[n]); err != nil {
 				return err

@@ -17,7 +17,7 @@ func dependencyCommand() *ucli.Command {
 			Name:      name,
 			Usage:     usage,
 			ArgsUsage: "CHART",
-			Flags:     append(registryFlags(), outputFlag(), skipRefreshFlag()),
+			Flags:     append(registryFlags(), append(dependencyVerifyFlags(), outputFlag(), skipRefreshFlag())...),
 			Action:    func(c *ucli.Context) error { return runDependency(c, build) },
 		}
 	}
@@ -53,15 +53,19 @@ func runDependency(c *ucli.Context, build bool) error {
 	if err != nil {
 		return err
 	}
+	ring, err := provenanceKeyring(c) // --verify: each oci:// dependency's .prov layer
+	if err != nil {
+		return err
+	}
 	var res *oci.DependencyResult
 	if build {
-		res, err = client.DependencyBuild(c.Context, dir)
+		res, err = client.DependencyBuildWith(c.Context, dir, oci.DependencyOptions{Verify: ring})
 	} else {
 		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 		if perr != nil {
 			return perr
 		}
-		res, err = client.DependencyUpdate(c.Context, dir, oci.DependencyOptions{Generated: epoch})
+		res, err = client.DependencyUpdate(c.Context, dir, oci.DependencyOptions{Generated: epoch, Verify: ring})
 	}
 	if err != nil {
 		return err

@@ -18,15 +18,19 @@ func classicDependencies(c *ucli.Context, dir string, build bool) (done bool, er
 	if err != nil || !anyClassic(ch.Metadata.Dependencies) {
 		return false, nil // the OCI path reports load errors
 	}
+	opts, err := verifiedDownloadOptions(c) // --verify: each archive's .prov
+	if err != nil {
+		return true, err
+	}
 	var res *chartrepo.DependencyResult
 	if build {
-		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(c), dir, chartrepo.DepOptions{SkipRefresh: c.Bool(flagSkipRefresh)}, chartDownloadOptions(c))
+		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(c), dir, chartrepo.DepOptions{SkipRefresh: c.Bool(flagSkipRefresh)}, opts)
 	} else {
 		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 		if perr != nil {
 			return true, perr
 		}
-		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(c), dir, chartrepo.DepOptions{Generated: epoch, SkipRefresh: c.Bool(flagSkipRefresh)}, chartDownloadOptions(c))
+		res, err = chartrepo.DependencyUpdate(c.Context, repoPaths(c), dir, chartrepo.DepOptions{Generated: epoch, SkipRefresh: c.Bool(flagSkipRefresh)}, opts)
 	}
 	if err != nil {
 		return true, err

@@ -27,6 +27,8 @@ type pullOutput struct {
 	Path     string   `json:"path"`
 	Cached   bool     `json:"cached"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Provenance is the verified .prov (--verify without --key).
+	Provenance *provenanceOutput `json:"provenance,omitempty"`
 }
 
 func pullCommand() *ucli.Command {
@@ -72,15 +74,30 @@ func runPull(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	ring, err := provenanceKeyring(c)
+	if err != nil {
+		return err
+	}
 	results, err := client.PullAll(c.Context, args, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify}, 0)
 	if err != nil {
 		return err
+	}
+	provs := make([]*provenanceOutput, len(results))
+	for i, res := range results { // all verified before anything is written
+		if ring != nil {
+			v, err := verifyPulledProvenance(ring, res)
+			if err != nil {
+				return err
+			}
+			provs[i] = provenanceOut(v)
+		}
 	}
 	outs := make([]pullOutput, len(results))
 	for i, res := range results {
 		if outs[i], err = savePulled(c, res); err != nil {
 			return err
 		}
+		outs[i].Provenance = provs[i]
 	}
 	var structured any = outs
 	if len(outs) == 1 {
@@ -89,9 +106,20 @@ func runPull(c *ucli.Context) error {
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), structured); done {
 		return err
 	}
+	return printPulled(c, outs)
+}
+
+// printPulled prints what was pulled and, for a verified .prov, what helm
+// pull --verify prints.
+func printPulled(c *ucli.Context, outs []pullOutput) error {
 	for _, out := range outs {
 		if _, err := fmt.Fprintf(c.App.Writer, "Pulled: %s\nDigest: %s\n", out.Ref, out.Digest); err != nil {
 			return err
+		}
+		if out.Provenance != nil {
+			if err := printProvenance(c.App.Writer, out.Provenance); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -110,7 +138,7 @@ func savePulled(c *ucli.Context, res *oci.PullResult) (pullOutput, error) {
 	} else {
 		path, err = writeChartFile(dest, res.FileName(), res.Chart)
 	}
-	if err == nil && c.Bool(flagProv) {
+	if err == nil && (c.Bool(flagProv) || c.Bool(flagVerify) && res.Prov != nil && len(arrayValue(c, flagSigKey)) == 0) {
 		if res.Prov == nil {
 			return pullOutput{}, fmt.Errorf("pull %s: the chart has no provenance layer", res.Ref)
 		}

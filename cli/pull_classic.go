@@ -12,6 +12,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartfmt/provenance"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -38,12 +39,7 @@ func pullClassic(c *ucli.Context, args []string) (done bool, err error) {
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), structured); done {
 		return true, err
 	}
-	for _, out := range outs {
-		if _, err := fmt.Fprintf(c.App.Writer, "Pulled: %s\nDigest: %s\n", out.Ref, out.Digest); err != nil {
-			return true, err
-		}
-	}
-	return true, nil
+	return true, printPulled(c, outs)
 }
 
 func pullOneClassic(c *ucli.Context, ref string) (pullOutput, error) {
@@ -60,12 +56,19 @@ func pullOneClassic(c *ucli.Context, ref string) (pullOutput, error) {
 		return pullOutput{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
 	sum := sha256.Sum256(got.Archive)
-	out := pullOutput{Ref: got.URL, Digest: "sha256:" + hex.EncodeToString(sum[:]), Name: meta.Name, Version: meta.Version}
+	out := pullOutput{Ref: got.URL, Digest: "sha256:" + hex.EncodeToString(sum[:]), Name: meta.Name, Version: meta.Version,
+		Provenance: provenanceOut(got.Verified), Warnings: got.Warnings}
+	for _, w := range got.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "Warning: %s\n", w)
+	}
 	dest := c.String(flagDestination)
 	if c.Bool(flagUntar) {
 		out.Path, err = oci.ExtractChart(got.Archive, filepath.Join(dest, c.String(flagUntarDir)), meta.Name)
 	} else {
 		out.Path, err = writeChartFile(dest, archiveName(got.URL, meta), got.Archive)
+	}
+	if err == nil && got.Prov != nil { // --verify or --prov: kept next to the archive, as helm pull does
+		_, err = writeChartFile(dest, archiveName(got.URL, meta)+provenance.Ext, got.Prov)
 	}
 	return out, err
 }

@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartfmt/provenance"
 	"github.com/berth-dev/berth/deployer"
 	"github.com/berth-dev/berth/oci"
 )
@@ -129,10 +130,17 @@ func loadChartOrigin(c *ucli.Context, ref string) (*chartfmt.Chart, *deployer.Or
 	if err != nil {
 		return nil, nil, err
 	}
-	if ch, ok, err := loadClassic(c, ref); ok { // repo/chart, https://…/chart.tgz
-		return ch, nil, err
+	if ch, origin, ok, err := loadClassic(c, ref); ok { // repo/chart, https://…/chart.tgz
+		return ch, origin, err
+	}
+	ring, err := provenanceKeyring(c) // --verify without --key: the chart's .prov
+	if err != nil {
+		return nil, nil, err
 	}
 	if !strings.HasPrefix(ref, "oci://") {
+		if ring != nil {
+			return loadLocalVerified(ring, ref)
+		}
 		ch, err := chartfmt.Load(ref)
 		return ch, nil, err
 	}
@@ -144,6 +152,12 @@ func loadChartOrigin(c *ucli.Context, ref string) (*chartfmt.Chart, *deployer.Or
 	if err != nil {
 		return nil, nil, err
 	}
+	var prov *provenance.Verification
+	if ring != nil {
+		if prov, err = verifyPulledProvenance(ring, res); err != nil {
+			return nil, nil, err
+		}
+	}
 	ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
 	if err != nil {
 		return nil, nil, err
@@ -151,7 +165,7 @@ func loadChartOrigin(c *ucli.Context, ref string) (*chartfmt.Chart, *deployer.Or
 	if err := verifyChartImages(c, client, ch, verify); err != nil {
 		return nil, nil, err
 	}
-	return ch, chartOrigin(c, res, verify), nil
+	return ch, originWithProvenance(chartOrigin(c, res, verify), prov), nil
 }
 
 // chartOrigin describes a pulled chart for the release record.

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/chartrepo"
 )
 
@@ -93,21 +91,11 @@ func fetchFromRepoURL(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
 		CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
 		InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), PassCredentialsAll: c.Bool(flagPassCreds)}
 	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
-	return chartrepo.FindInRepoURL(c.Context, e, ref, version, chartDownloadOptions(c))
-}
-
-// loadFromRepoURL is loadClassic's hook for --repo: ok is false when ref is
-// not to be looked up there.
-func loadFromRepoURL(c *ucli.Context, ref string) (ch *chartfmt.Chart, ok bool, err error) {
-	if !fromRepoURL(c, ref) {
-		return nil, false, nil
-	}
-	got, err := fetchFromRepoURL(c, ref)
+	opts, err := verifiedDownloadOptions(c) // --verify: the .prov too
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	ch, err = chartfmt.LoadArchive(bytes.NewReader(got.Archive))
-	return ch, true, err
+	return chartrepo.FindInRepoURL(c.Context, e, ref, version, opts)
 }
 
 // skipRefreshFlag is dependency update/build's --skip-refresh: configured

@@ -79,7 +79,11 @@ func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
 	if opts.Verify, err = verifyOptions(c, ref); err != nil {
 		return nil, err
 	}
-	if what == chartfmt.ShowChart {
+	ring, err := provenanceKeyring(c) // --verify without --key: the chart's .prov
+	if err != nil {
+		return nil, err
+	}
+	if what == chartfmt.ShowChart && ring == nil {
 		meta, err := client.ShowMetadata(c.Context, ref, opts)
 		if err != nil {
 			return nil, err
@@ -90,6 +94,11 @@ func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
 	p, err := client.Pull(c.Context, ref, opts)
 	if err != nil {
 		return nil, err
+	}
+	if ring != nil {
+		if _, err := verifyPulledProvenance(ring, p); err != nil {
+			return nil, err
+		}
 	}
 	ch, err := chartfmt.LoadArchive(bytes.NewReader(p.Chart))
 	if err != nil {

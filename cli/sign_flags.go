@@ -28,9 +28,12 @@ func signFlags() []ucli.Flag {
 		arrayFlag(flagSigKey, nil, "cosign private key file (cosign.key) that --sign uses")...)
 }
 
-// verifyFlags are --verify --key cosign.pub..., for commands that read a chart.
+// verifyFlags are --verify with --key cosign.pub... (cosign signatures in
+// the registry) or --keyring (the chart's PGP .prov file, prov_flags.go),
+// for commands that read a chart.
 func verifyFlags() []ucli.Flag {
-	return append([]ucli.Flag{&ucli.BoolFlag{Name: flagVerify, Usage: "refuse the chart unless it carries a cosign signature by one of the --key public keys"}},
+	return append([]ucli.Flag{&ucli.BoolFlag{Name: flagVerify, Usage: "refuse the chart unless it is signed: with --key, by a cosign signature of one of those keys; " +
+		"without, by its PGP provenance file (.prov) made by a key of --keyring"}, verifyKeyringFlag()},
 		arrayFlag(flagSigKey, nil, "cosign public key file (cosign.pub) that --verify accepts; repeatable")...)
 }
 
@@ -79,10 +82,11 @@ func signingKey(c *ucli.Context) (*oci.SignOptions, error) {
 	return &oci.SignOptions{KeyFile: keys[0], Password: pass}, nil
 }
 
-// verifyOptions reads --verify --key for the chart ref; nil without --verify.
+// verifyOptions reads --verify --key for the chart ref; nil without
+// --verify, and for --verify without --key (PGP provenance instead).
 func verifyOptions(c *ucli.Context, ref string) (*oci.VerifyOptions, error) {
 	keys := arrayValue(c, flagSigKey)
-	if c.Bool(flagVerImgs) && !c.Bool(flagVerify) {
+	if c.Bool(flagVerImgs) && (!c.Bool(flagVerify) || len(keys) == 0) {
 		return nil, errors.New("--verify-images needs --verify and --key")
 	}
 	if !c.Bool(flagVerify) {
@@ -91,11 +95,11 @@ func verifyOptions(c *ucli.Context, ref string) (*oci.VerifyOptions, error) {
 		}
 		return nil, nil
 	}
-	if !strings.HasPrefix(ref, oci.Scheme) {
-		return nil, fmt.Errorf("--verify checks signatures in a registry: give an oci:// chart, not %s", ref)
-	}
 	if len(keys) == 0 {
-		return nil, errors.New("--verify needs at least one --key cosign.pub")
+		return nil, nil // --verify without --key: the chart's .prov (provenanceKeyring)
+	}
+	if !strings.HasPrefix(ref, oci.Scheme) {
+		return nil, fmt.Errorf("--verify --key checks cosign signatures in a registry: give an oci:// chart, not %s (or verify its .prov with --keyring instead of --key)", ref)
 	}
 	return &oci.VerifyOptions{KeyFiles: keys}, nil
 }

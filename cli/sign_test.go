@@ -260,9 +260,12 @@ func TestVerifyRefusesTampering(t *testing.T) {
 
 	unsigned := push(copyChart(t, "redis"))
 	e.refused(t, unsigned.Digest, "not signed", "show", "chart", unsigned.Pinned, "--verify", "--key", pub)
-	// --verify is for registry charts, and needs a key.
+	// --verify --key is for registry charts; --verify without --key checks
+	// the chart's PGP .prov against the keyring (Helm's default one here).
 	e.refused(t, chart, "oci://", "template", "web", chart, "--verify", "--key", pub)
-	e.refused(t, "--key", "--verify needs at least one", "template", "web", unsigned.Pinned, "--verify")
+	gnupg := t.TempDir()
+	t.Setenv("GNUPGHOME", gnupg)
+	e.refused(t, filepath.Join(gnupg, "pubring.gpg"), "failed to load keyring", "template", "web", unsigned.Pinned, "--verify")
 }
 
 // TestSignaturesTravelWithCopy: a chart and image signed at release in a

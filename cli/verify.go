@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -18,14 +19,17 @@ type verifyOutput struct {
 func verifyCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "verify",
-		Usage:     "check that charts or images carry a cosign signature by one of the given public keys",
-		ArgsUsage: "oci://HOST/REPO[:TAG][@sha256:DIGEST] [REF...] --key cosign.pub [--key …]",
+		Usage:     "check that charts or images carry a cosign signature by one of the given public keys, or that a chart archive's .prov verifies",
+		ArgsUsage: "oci://HOST/REPO[:TAG][@sha256:DIGEST] [REF...] --key cosign.pub [--key …] | CHART.tgz [--keyring pubring.gpg]",
 		Category:  groupRegistry,
 		Description: "The reference is resolved to a digest; a signature is accepted when it verifies with one of the\n" +
 			"keys and its payload names that digest (what `cosign verify --key` checks). Signatures are read\n" +
 			"from the tag sha256-<hex>.sig and from OCI 1.1 referrers. Exits 1 naming the reference and the\n" +
-			"reason when an artifact is unsigned or no signature is valid.",
-		Flags:  append(registryFlags(), append(arrayFlag(flagSigKey, nil, "cosign public key file (cosign.pub); repeatable"), outputFlag())...),
+			"reason when an artifact is unsigned or no signature is valid.\n\n" +
+			"A local CHART.tgz is verified as `helm verify` does it: CHART.tgz.prov next to it must be signed by a\n" +
+			"key of --keyring (a binary OpenPGP keyring) and name the archive's file name and SHA-256.",
+		Flags: append(registryFlags(), append(arrayFlag(flagSigKey, nil, "cosign public key file (cosign.pub); repeatable"),
+			keyringFlag("binary OpenPGP keyring of the public keys that a chart archive's .prov may be signed by"), outputFlag())...),
 		Action: runVerify,
 	}
 }
@@ -36,7 +40,13 @@ func runVerify(c *ucli.Context) error {
 		return err
 	}
 	if len(args) == 0 {
-		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub")
+		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub\n        berth verify CHART.tgz [--keyring pubring.gpg]")
+	}
+	if len(args) == 1 && !strings.HasPrefix(args[0], oci.Scheme) { // helm verify CHART.tgz
+		return runVerifyArchive(c, args[0])
+	}
+	if c.IsSet(flagKeyring) {
+		return errors.New("--keyring verifies a local chart archive's .prov (berth verify CHART.tgz); oci:// references are verified with --key")
 	}
 	keys := arrayValue(c, flagSigKey)
 	if len(keys) == 0 {

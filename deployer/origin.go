@@ -8,10 +8,13 @@ import "encoding/json"
 // annotation of the release Secret, which helm ignores (and drops when it
 // rewrites that Secret: then the origin reads as unknown).
 type Origin struct {
-	// Ref is the chart pinned by digest: oci://host/repo/name@sha256:….
+	// Ref is the chart pinned by digest: oci://host/repo/name@sha256:…;
+	// for a chart whose PGP .prov was verified, also the URL of a classic
+	// repository's archive or the path of a local one.
 	Ref string `json:"ref"`
 	// Verified lists what was verified before anything was rendered, e.g.
-	// "chart signature (cosign, key cosign.pub)"; empty when nothing was.
+	// "chart signature (cosign, key cosign.pub)" or "chart provenance (pgp,
+	// key FINGERPRINT, signed by NAME <EMAIL>)"; empty when nothing was.
 	Verified []string `json:"verified,omitempty"`
 }
 

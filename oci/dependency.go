@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartfmt/provenance"
 	"github.com/berth-dev/berth/internal/safefs"
 )
 
@@ -20,6 +21,9 @@ type DependencyOptions struct {
 	// Generated is Chart.lock's generated time; zero keeps the time of the
 	// existing lock when the resolution did not change, else uses time.Now().
 	Generated time.Time
+	// Verify, when set, refuses an oci:// dependency unless its provenance
+	// layer verifies with a key of this keyring (helm's --verify).
+	Verify *provenance.Keyring
 }
 
 // DependencyResult describes the vendored dependencies.
@@ -48,7 +52,7 @@ func (c *Client) DependencyUpdate(ctx context.Context, dir string, opts Dependen
 	}
 	var got []fetched
 	for _, d := range ch.Metadata.Dependencies {
-		f, err := c.fetchDependency(ctx, dir, d.Name, d.Repository, PullOptions{Version: d.Version}, "")
+		f, err := c.fetchDependency(ctx, dir, d.Name, d.Repository, PullOptions{Version: d.Version}, "", opts.Verify)
 		if err != nil {
 			return nil, fmt.Errorf("dependency update %s: %w", dir, err)
 		}
@@ -76,6 +80,11 @@ func (c *Client) DependencyUpdate(ctx context.Context, dir string, opts Dependen
 // by their manifest digest (verified, and checked to hold the locked name and
 // version), after checking the lock is in sync with Chart.yaml.
 func (c *Client) DependencyBuild(ctx context.Context, dir string) (*DependencyResult, error) {
+	return c.DependencyBuildWith(ctx, dir, DependencyOptions{})
+}
+
+// DependencyBuildWith is DependencyBuild with options (Generated is unused).
+func (c *Client) DependencyBuildWith(ctx context.Context, dir string, opts DependencyOptions) (*DependencyResult, error) {
 	ch, err := loadForDeps(dir)
 	if err != nil {
 		return nil, err
@@ -96,7 +105,7 @@ func (c *Client) DependencyBuild(ctx context.Context, dir string) (*DependencyRe
 		if l.Digest == "" && strings.HasPrefix(l.Repository, Scheme) {
 			res.Unpinned = append(res.Unpinned, l.Name)
 		}
-		f, err := c.fetchDependency(ctx, dir, l.Name, l.Repository, PullOptions{Version: l.Version}, l.Digest)
+		f, err := c.fetchDependency(ctx, dir, l.Name, l.Repository, PullOptions{Version: l.Version}, l.Digest, opts.Verify)
 		if err != nil {
 			return nil, fmt.Errorf("dependency build %s: %w", dir, err)
 		}
@@ -114,7 +123,7 @@ func (c *Client) DependencyBuild(ctx context.Context, dir string) (*DependencyRe
 
 // fetchDependency gets one dependency archive: from an OCI repository (by
 // digest when pinned) or by packaging a file:// chart directory.
-func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, opts PullOptions, pinned string) (fetched, error) {
+func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, opts PullOptions, pinned string, verify *provenance.Keyring) (fetched, error) {
 	if err := checkDependencyName(name); err != nil {
 		return fetched{}, err
 	}
@@ -131,6 +140,11 @@ func (c *Client) fetchDependency(ctx context.Context, dir, name, repo string, op
 		}
 		if p.Metadata.Name != name {
 			return fetched{}, fmt.Errorf("%s holds chart %q, not %q", p.Ref, p.Metadata.Name, name)
+		}
+		if verify != nil {
+			if _, err := p.VerifyProvenance(verify); err != nil {
+				return fetched{}, err
+			}
 		}
 		return fetched{tgz: p.Chart, chart: p.Metadata.Name,
 			locked: &chartfmt.LockedDependency{Name: name, Version: p.Metadata.Version, Repository: repo, Digest: p.Digest}}, nil
