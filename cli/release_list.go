@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 
 	ucli "github.com/urfave/cli/v2"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/berth-dev/berth/deployer"
 )
@@ -15,6 +17,10 @@ const (
 	flagOffset        = "offset"
 	flagNoHeaders     = "no-headers"
 	flagTimeFormat    = "time-format"
+	flagDate          = "date"
+	flagFilter        = "filter"
+	flagReverse       = "reverse"
+	flagSelector      = "selector"
 )
 
 // statusFilters maps helm list's filter flags to statuses.
@@ -49,6 +55,10 @@ func listCommand() *ucli.Command {
 		&ucli.IntFlag{Name: flagOffset, Usage: "next index in the list, used with --max"},
 		&ucli.BoolFlag{Name: flagNoHeaders, Usage: "don't print headers when using the default output format"},
 		&ucli.StringFlag{Name: flagTimeFormat, Usage: `format time using golang time formatter, e.g. --time-format "2006-01-02 15:04:05Z0700"`},
+		&ucli.BoolFlag{Name: flagDate, Aliases: []string{"d"}, Usage: "sort by release date"},
+		&ucli.BoolFlag{Name: flagReverse, Aliases: []string{"r"}, Usage: "reverse the sort order"},
+		&ucli.StringFlag{Name: flagFilter, Aliases: []string{"f"}, Usage: "a regular expression: only releases whose name it matches are listed"},
+		&ucli.StringFlag{Name: flagSelector, Aliases: []string{"l"}, Usage: "selector (label query) on the release Secrets' labels, e.g. -l key1=value1,key2!=value2"},
 	}
 	for _, f := range statusFilterNames {
 		flags = append(flags, &ucli.BoolFlag{Name: f, Usage: "show " + f + " releases"})
@@ -68,14 +78,11 @@ func runList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := deployer.ListOptions{Namespace: ns, AllNamespaces: c.Bool(flagAllNamespaces), All: c.Bool(flagAll),
-		Offset: c.Int(flagOffset), Max: c.Int(flagMax)}
-	for f, sts := range statusFilters {
-		if c.Bool(f) {
-			opts.Statuses = append(opts.Statuses, sts...)
-		}
+	opts, err := listOptions(c, ns)
+	if err != nil {
+		return err
 	}
-	if c.Bool(flagShort) {
+	if c.Bool(flagShort) && !c.Bool(flagDate) { // by date needs each release's payload
 		// Names only: read labels, decode nothing.
 		heads, err := d.ListHeads(c.Context, opts)
 		if err != nil {
@@ -89,6 +96,12 @@ func runList(c *ucli.Context) error {
 	rels, err := d.List(c.Context, opts)
 	if err != nil {
 		return err
+	}
+	if c.Bool(flagShort) {
+		for _, r := range rels {
+			fmt.Fprintln(c.App.Writer, r.Name)
+		}
+		return nil
 	}
 	layout := helmTime
 	if f := c.String(flagTimeFormat); f != "" {
@@ -110,4 +123,40 @@ func runList(c *ucli.Context) error {
 		rows = append(rows, []string{e.Name, e.Namespace, e.Revision, e.Updated, e.Status, e.Chart, e.AppVersion})
 	}
 	return writeTable(c.App.Writer, 0, rows)
+}
+
+// listOptions maps list's flags onto the deployer's, as helm combines
+// them: --reverse flips the name order, --date sorts by the last
+// deployment, oldest first, and --date --reverse newest first.
+func listOptions(c *ucli.Context, ns string) (deployer.ListOptions, error) {
+	opts := deployer.ListOptions{Namespace: ns, AllNamespaces: c.Bool(flagAllNamespaces), All: c.Bool(flagAll),
+		Offset: c.Int(flagOffset), Max: c.Int(flagMax)}
+	for f, sts := range statusFilters {
+		if c.Bool(f) {
+			opts.Statuses = append(opts.Statuses, sts...)
+		}
+	}
+	if f := c.String(flagFilter); f != "" {
+		re, err := regexp.Compile(f)
+		if err != nil {
+			return opts, err
+		}
+		opts.Filter = re
+	}
+	sel, err := labels.Parse(c.String(flagSelector))
+	if err != nil {
+		return opts, err
+	}
+	if !sel.Empty() {
+		opts.Selector = sel
+	}
+	switch {
+	case c.Bool(flagDate) && c.Bool(flagReverse):
+		opts.Sort = deployer.ByDateDesc
+	case c.Bool(flagDate):
+		opts.Sort = deployer.ByDate
+	case c.Bool(flagReverse):
+		opts.Sort = deployer.ByNameDesc
+	}
+	return opts, nil
 }

@@ -1,9 +1,10 @@
 package deployer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,6 +22,7 @@ type Head struct {
 	Status    Status
 	// Updated is the Secret's modifiedAt (else createdAt) label.
 	Updated time.Time
+	labels  map[string]string // the Secret's, for ListOptions.Selector
 }
 
 // ListHeads lists releases from Secret metadata alone: one request that
@@ -42,20 +44,21 @@ func (s *Store) ListHeads(ctx context.Context, opts ListOptions) ([]Head, error)
 			continue
 		}
 		best[key] = Head{Name: m.Labels["name"], Namespace: m.Namespace, Version: v,
-			Status: Status(m.Labels["status"]), Updated: labelTime(m.Labels)}
+			Status: Status(m.Labels["status"]), Updated: labelTime(m.Labels), labels: m.Labels}
 	}
 	out := make([]Head, 0, len(best))
 	for _, h := range best {
-		if opts.keeps(h.Status) {
+		if opts.keeps(h.Status) && (opts.Filter == nil || opts.Filter.MatchString(h.Name)) &&
+			(opts.Selector == nil || opts.Selector.Matches(labels.Set(h.labels))) {
 			out = append(out, h)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Namespace != out[j].Namespace {
-			return out[i].Namespace < out[j].Namespace
-		}
-		return out[i].Name < out[j].Name
+	slices.SortFunc(out, func(a, b Head) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Namespace, b.Namespace))
 	})
+	if opts.Sort == ByNameDesc {
+		slices.Reverse(out)
+	}
 	return opts.window(out), nil
 }
 

@@ -1,9 +1,11 @@
 package deployer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"regexp"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
@@ -26,7 +28,29 @@ type ListOptions struct {
 	// Offset skips that many releases of the sorted, filtered list; Max, when
 	// positive, keeps at most that many after it (helm list --offset, --max).
 	Offset, Max int
+	// Filter, when set, keeps releases whose name it matches (helm list
+	// --filter).
+	Filter *regexp.Regexp
+	// Selector, when set, keeps releases whose newest revision's Secret
+	// labels it matches, system labels included (helm list --selector).
+	Selector labels.Selector
+	// Sort orders the list before Offset and Max apply.
+	Sort ListSort
 }
+
+// ListSort is the order of `list`, as helm's flags choose it.
+type ListSort int
+
+const (
+	ByName     ListSort = iota // default: by name, then namespace
+	ByNameDesc                 // --reverse
+	ByDate                     // --date: last deployed, oldest first (as helm sorts it)
+	ByDateDesc                 // --date --reverse: newest first
+)
+
+// byDate reports whether the order needs each release's last-deployed
+// time, which only the payload has.
+func (o ListOptions) byDate() bool { return o.Sort == ByDate || o.Sort == ByDateDesc }
 
 // window cuts the sorted, filtered heads to Offset and Max, before anything
 // is decoded.
@@ -51,7 +75,11 @@ func (o ListOptions) namespace() string {
 // label) and decoded, and only as far as listing needs: the returned
 // releases carry name, info and chart metadata only (see peekRelease). Helm fetches and fully decodes every revision of every release.
 func (s *Store) List(ctx context.Context, opts ListOptions) ([]*Release, error) {
-	heads, err := s.ListHeads(ctx, opts)
+	windowed := opts
+	if opts.byDate() { // every head is decoded, sorted by date, then cut
+		windowed.Offset, windowed.Max = 0, 0
+	}
+	heads, err := s.ListHeads(ctx, windowed)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +108,25 @@ func (s *Store) List(ctx context.Context, opts ListOptions) ([]*Release, error) 
 			picked = append(picked, &secs[i])
 		}
 	}
-	return decodeListed(ctx, picked)
+	rels, err := decodeListed(ctx, picked)
+	if err != nil || !opts.byDate() {
+		if opts.Sort == ByNameDesc {
+			slices.Reverse(rels)
+		}
+		return rels, err
+	}
+	sortByName(rels)
+	slices.SortStableFunc(rels, func(a, b *Release) int {
+		return cmp.Compare(a.Info.LastDeployed.Unix(), b.Info.LastDeployed.Unix())
+	})
+	if opts.Sort == ByDateDesc {
+		slices.Reverse(rels)
+	}
+	rels = rels[min(max(opts.Offset, 0), len(rels)):]
+	if opts.Max > 0 && len(rels) > opts.Max {
+		rels = rels[:opts.Max]
+	}
+	return rels, nil
 }
 
 // decodeListed peeks into the picked Secrets in parallel.
@@ -97,13 +143,16 @@ func decodeListed(ctx context.Context, secs []*corev1.Secret) ([]*Release, error
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Namespace != out[j].Namespace {
-			return out[i].Namespace < out[j].Namespace
-		}
-		return out[i].Name < out[j].Name
-	})
+	sortByName(out)
 	return out, nil
+}
+
+// sortByName orders releases by name, then namespace (helm sorts by name
+// only; the namespace makes `list -A` repeatable).
+func sortByName(rels []*Release) {
+	slices.SortFunc(rels, func(a, b *Release) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Namespace, b.Namespace))
+	})
 }
 
 func (o ListOptions) keeps(s Status) bool {
