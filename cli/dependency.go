@@ -29,6 +29,7 @@ func dependencyCommand() *ucli.Command {
 		Subcommands: []*ucli.Command{
 			sub("update", "resolve Chart.yaml's dependencies, vendor them under charts/ and write Chart.lock with their digests", false),
 			sub("build", "vendor exactly the digests recorded in Chart.lock", true),
+			dependencyListCommand(),
 		},
 	}
 }

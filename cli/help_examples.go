@@ -29,6 +29,7 @@ berth dependency build ./app            # vendor exactly what Chart.lock pins`,
 		"dependency update": `berth dependency update ./app
 berth dependency update ./app --plain-http   # dependencies from a local HTTP registry`,
 		"dependency build": `berth dependency build ./app            # exactly the digests Chart.lock pins`,
+		"dependency list":  `berth dependency list ./app             # NAME VERSION REPOSITORY STATUS, as helm dependency list`,
 
 		// Registry
 		"sign": `COSIGN_PASSWORD=… berth sign oci://reg.example.com/charts/hello@sha256:… --key cosign.key
