@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"os"
 	"fmt"
 	"strings"
 
@@ -42,7 +43,7 @@ func runVerify(c *ucli.Context) error {
 	if len(args) == 0 {
 		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub\n        berth verify CHART.tgz [--keyring pubring.gpg]")
 	}
-	if len(args) == 1 && !strings.HasPrefix(args[0], oci.Scheme) { // helm verify CHART.tgz
+	if len(args) == 1 && localArchive(c, args[0]) { // helm verify CHART.tgz
 		return runVerifyArchive(c, args[0])
 	}
 	if c.IsSet(flagKeyring) {
@@ -77,4 +78,17 @@ func runVerify(c *ucli.Context) error {
 		}
 	}
 	return nil
+}
+
+// localArchive tells `berth verify CHART.tgz` (helm verify) from a registry
+// reference, which may come without oci://: a file that exists, or any
+// non-oci:// argument when no cosign --key is given.
+func localArchive(c *ucli.Context, arg string) bool {
+	if strings.HasPrefix(arg, oci.Scheme) {
+		return false
+	}
+	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
+		return true
+	}
+	return len(arrayValue(c, flagSigKey)) == 0
 }

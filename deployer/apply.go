@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/util/retry"
 )
 
 // ApplyOptions say whose objects these are and how far to go.
@@ -143,17 +144,27 @@ func (k *Kube) applyOne(ctx context.Context, original, o *Object, live *unstruct
 // update overwrites whatever changed meanwhile. Fields the chart does not
 // set go back to their defaults (labels and annotations added by others
 // are dropped); fields the API server allocates (a Service's clusterIP)
-// are kept by the server. A refused replace fails; it is not retried as a
-// delete and create.
+// are kept by the server. A controller writing the object between the read
+// and the update (a Deployment's status) makes the update conflict: the
+// read and update are then retried, a few times (Helm fails there, at
+// random). A refused replace fails; it is not retried as a delete and
+// create.
 func (k *Kube) replace(ctx context.Context, o *Object, live *unstructured.Unstructured, opts ApplyOptions, cs *ChangeSet) error {
-	cur, err := k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{})
-	if err != nil {
-		return fmt.Errorf("replace %s: %w", o, err)
-	}
-	obj := o.Unstructured.DeepCopy()
-	obj.SetResourceVersion(cur.GetResourceVersion())
-	out, err := k.resource(o).Update(ctx, obj, metav1.UpdateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
-	if err != nil {
+	var cur, out *unstructured.Unstructured
+	var readErr error
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() (err error) {
+		if cur, readErr = k.resource(o).Get(ctx, o.GetName(), metav1.GetOptions{}); readErr != nil {
+			return readErr
+		}
+		obj := o.Unstructured.DeepCopy()
+		obj.SetResourceVersion(cur.GetResourceVersion())
+		out, err = k.resource(o).Update(ctx, obj, metav1.UpdateOptions{FieldManager: fieldManager, DryRun: opts.dryRun()})
+		return err
+	})
+	switch {
+	case readErr != nil:
+		return fmt.Errorf("replace %s: %w", o, readErr)
+	case err != nil:
 		return fmt.Errorf("failed to replace object %s: %w", o, err)
 	}
 	a := ActionReplaced

@@ -43,8 +43,8 @@ var recordsFit = map[string]string{
 // after install, upgrade, rollback, test (the hook chart) and uninstall
 // --keep-history, on every shared chart and the hook chart. helm runs the
 // steps in one namespace, then berth runs them in another (helm's objects
-// are gone by then, and the CRDs it keeps are deleted, so cluster-scoped
-// ones do not collide); times and the
+// are gone by then, and CRDs that uninstalls keep are deleted before each
+// turn, so cluster-scoped ones do not collide); times and the
 // namespace name are normalised, and manifest lines that two `helm
 // template` runs of the same input render differently (randAlphaNum,
 // genCA, …) are compared by key only.
@@ -101,6 +101,8 @@ func TestReleaseRecordsMatchHelm(t *testing.T) {
 				return append(s, []string{"uninstall", rel, "--keep-history"})
 			}
 
+			deleteKeptCRDs(t, byHelm)
+			t.Cleanup(func() { deleteKeptCRDs(t, byBerth) })
 			var want [][]map[string]any
 			for _, s := range steps(helmValues) {
 				helm(t, byHelm, append(s, "-n", byHelm.Namespace)...)
@@ -126,9 +128,11 @@ func TestReleaseRecordsMatchHelm(t *testing.T) {
 	}
 }
 
-// deleteKeptCRDs deletes the CustomResourceDefinitions helm's uninstall
-// kept (helm.sh/resource-policy: keep, as istio-base's are), so berth's
-// install in the other namespace does not meet them as foreign objects.
+// deleteKeptCRDs deletes the CustomResourceDefinitions that uninstalls
+// kept (helm.sh/resource-policy: keep, as istio-base's and cert-manager's
+// are): those whose release has no revision left that is not uninstalled.
+// Earlier tests on the shared cluster and helm's turn here leave them, and
+// the next install would meet them as another release's objects.
 func deleteKeptCRDs(t *testing.T, env *testcluster.Env) {
 	t.Helper()
 	k, err := deployer.NewKube(env.Config)
@@ -136,19 +140,28 @@ func deleteKeptCRDs(t *testing.T, env *testcluster.Env) {
 		t.Fatal(err)
 	}
 	crds := schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
-	ctx := t.Context()
+	ctx := context.WithoutCancel(t.Context())
 	list, err := k.Metadata.Resource(crds).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var kept []string
 	for _, crd := range list.Items {
-		if crd.Annotations["meta.helm.sh/release-namespace"] == env.Namespace {
-			if err := k.Metadata.Resource(crds).Delete(ctx, crd.Name, metav1.DeleteOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			kept = append(kept, crd.Name)
+		rel, ns := crd.Annotations["meta.helm.sh/release-name"], crd.Annotations["meta.helm.sh/release-namespace"]
+		if rel == "" {
+			continue
 		}
+		live, err := k.Core.CoreV1().Secrets(ns).List(ctx, metav1.ListOptions{LabelSelector: "owner=helm,name=" + rel + ",status!=uninstalled"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(live.Items) > 0 {
+			continue
+		}
+		if err := k.Metadata.Resource(crds).Delete(ctx, crd.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			t.Fatal(err)
+		}
+		kept = append(kept, crd.Name)
 	}
 	for _, name := range kept {
 		for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
@@ -156,7 +169,7 @@ func deleteKeptCRDs(t *testing.T, env *testcluster.Env) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("CRD %s kept by helm is still there a minute after its deletion", name)
+				t.Fatalf("CRD %s kept by an uninstall is still there a minute after its deletion", name)
 			}
 		}
 	}
