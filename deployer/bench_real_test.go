@@ -23,7 +23,9 @@ var realBenchCharts = []struct {
 
 // BenchmarkDeployerRealCharts measures berth and helm v3.22.0 (processes,
 // same counting proxy, same run) on real charts: install without --wait,
-// a no-op upgrade, and an upgrade that changes one value. It prints one
+// a no-op upgrade, and an upgrade that changes one value, all with
+// --no-hooks (the charts' hook Jobs take seconds to complete on the test
+// cluster, the same for both tools, and would hide the tools' own work). It prints one
 // line per chart with the times, the ratios helm/berth and the requests.
 func BenchmarkDeployerRealCharts(b *testing.B) {
 	berthBin := berthBinary(b)
@@ -58,14 +60,16 @@ func BenchmarkDeployerRealCharts(b *testing.B) {
 					rel string
 				}{{berthBin, os.Environ(), "b"}, {helmBin, helmEnv(b), "h"}} {
 					for step, args := range [][]string{
-						{"install", run.rel, chart, "-f", values},
-						{"upgrade", run.rel, chart, "-f", values},
-						{"upgrade", run.rel, chart, "-f", values, "--set", c.change},
+						{"install", run.rel, chart, "-f", values, "--no-hooks"},
+						{"upgrade", run.rel, chart, "-f", values, "--no-hooks"},
+						{"upgrade", run.rel, chart, "-f", values, "--no-hooks", "--set", c.change},
 					} {
 						proxy.reset()
 						sum[tool][step] += runTool(b, run.env, run.bin, append([]string{"--kubeconfig", kc}, args...)...)
 						req[tool][step] = proxy.reset()
 					}
+					// Cluster-scoped objects are named after the release.
+					runTool(b, run.env, run.bin, "--kubeconfig", kc, "uninstall", run.rel, "--no-hooks")
 				}
 			}
 			names := []string{"install", "no-op-upgrade", "changed-upgrade"}
