@@ -337,3 +337,24 @@ func TestReferrerBounds(t *testing.T) {
 		t.Fatalf("fallback referrers of app: %d, %v; want A and B", len(got), err)
 	}
 }
+
+// TestReleaseSignWrongPassword: the key is decrypted while the images are
+// read, but a wrong password still stops the release before any request
+// that writes (counted by the proxy).
+func TestReleaseSignWrongPassword(t *testing.T) {
+	r := registrytest.Start(t)
+	p := registrytest.NewProxy(t, r)
+	tarPath := filepath.Join(t.TempDir(), "images.tar")
+	saveImages(t, tarPath, 64<<10, 1, "example.com/shop/app:1.0", "example.com/shop/worker:1.0", "example.com/shop/sidecar:1.0")
+	priv, _ := keyPair(t)
+	_, err := clientFor(t, p.Registry, "", "").Release(t.Context(), loadChart(t, releaseChart(t)), ReleaseOptions{Images: specsFor(tarPath),
+		Dest: "oci://" + p.Registry.Host + "/shop", Sign: &SignOptions{KeyFile: priv, Password: []byte("wrong")}})
+	if err == nil || !strings.Contains(err.Error(), "nothing pushed") || !strings.Contains(err.Error(), "COSIGN_PASSWORD") {
+		t.Fatalf("release with a wrong password: %v", err)
+	}
+	for _, req := range p.Requests() {
+		if !strings.HasPrefix(req, "GET ") && !strings.HasPrefix(req, "HEAD ") {
+			t.Fatalf("a refused release sent %s", req)
+		}
+	}
+}
