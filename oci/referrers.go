@@ -22,6 +22,10 @@ const (
 	// maxReferrersCarried bounds the referrers carried for one subject,
 	// all depths together.
 	maxReferrersCarried = 64
+	// maxReferrersListed bounds the referrers listed for one manifest,
+	// berth's chart links included: an image kept across many releases
+	// gets one link per chart version, and those are not carried.
+	maxReferrersListed = 1024
 	// maxReferrerBytes bounds the manifests and blobs carried for one
 	// subject (each blob is bounded by maxBlobInMemory too).
 	maxReferrerBytes = 256 << 20
@@ -82,15 +86,15 @@ func collectReferrers(ctx context.Context, src referrerSource, root digest.Diges
 					continue
 				}
 				seen[d.Digest] = true
-				if len(out) >= maxReferrersCarried {
-					return nil, fmt.Errorf("%s has more than %d referrers (all depths)", root, maxReferrersCarried)
-				}
 				a, err := readAttached(ctx, src, subject, d)
 				if err != nil {
 					return nil, fmt.Errorf("referrer %s of %s: %w", d.Digest, subject, err)
 				}
 				if a == nil {
 					continue
+				}
+				if len(out) >= maxReferrersCarried {
+					return nil, fmt.Errorf("%s has more than %d referrers (all depths)", root, maxReferrersCarried)
 				}
 				if total += a.size(); total > maxReferrerBytes {
 					return nil, fmt.Errorf("the referrers of %s are larger than %d bytes", root, maxReferrerBytes)
@@ -106,7 +110,9 @@ func collectReferrers(ctx context.Context, src referrerSource, root digest.Diges
 
 // readAttached reads referrer d of subject; nil when its manifest does not
 // name subject (a tag-schema index can list anything) or is a berth chart
-// link.
+// link (known only from the manifest where the registry reports the config
+// media type as the artifact type, as go-containerregistry's does). Blobs
+// are read only for referrers that are carried.
 func readAttached(ctx context.Context, src referrerSource, subject digest.Digest, d ocispec.Descriptor) (*attached, error) {
 	mb, err := src.manifest(ctx, d)
 	if err != nil {
@@ -148,10 +154,15 @@ type registryReferrers struct {
 
 func (r registryReferrers) referrers(ctx context.Context, d digest.Digest) ([]ocispec.Descriptor, error) {
 	var out []ocispec.Descriptor
+	listed := 0
 	err := r.repo.Referrers(ctx, ocispec.Descriptor{Digest: d}, "", func(page []ocispec.Descriptor) error {
-		out = append(out, page...)
-		if len(out) > maxReferrersCarried {
-			return fmt.Errorf("more than %d referrers", maxReferrersCarried)
+		if listed += len(page); listed > maxReferrersListed {
+			return fmt.Errorf("more than %d referrers", maxReferrersListed)
+		}
+		for _, p := range page {
+			if p.ArtifactType != ArtifactTypeChartRef { // some registries report the config type instead
+				out = append(out, p)
+			}
 		}
 		return nil
 	})

@@ -280,7 +280,7 @@ func TestBundleWithoutReferrers(t *testing.T) {
 
 // TestReferrerBounds: what a registry lists as referrers is input, so the
 // walk stops at maxReferrerDepth levels and refuses more than
-// maxReferrersCarried referrers, and one whose manifest names another
+// maxReferrersCarried referrers (berth's chart links not counted), and one whose manifest names another
 // subject (a tag-schema index can list anything) is not carried.
 func TestReferrerBounds(t *testing.T) {
 	r := registrytest.Start(t, registrytest.InMemory())
@@ -312,8 +312,20 @@ func TestReferrerBounds(t *testing.T) {
 		attachArtifact(t, c, worker, digest.Digest(digests["worker"]), sbomType, []byte{byte(i), byte(i >> 8)})
 	}
 	_, err = collectReferrers(t.Context(), registryReferrers{c: c, repo: c.repository(worker)}, digest.Digest(digests["worker"]))
-	if err == nil || !strings.Contains(err.Error(), "more than 64 referrers") {
+	if err == nil || !strings.Contains(err.Error(), "more than 64 referrers (all depths)") {
 		t.Fatalf("%d referrers: err = %v", maxReferrersCarried+1, err)
+	}
+
+	// An image kept across many releases carries one berth chart link per
+	// chart version: they stay behind and do not count against the bound.
+	sidecar := Reference{Registry: r.Host, Repository: "shop/sidecar"}
+	for i := range maxReferrersCarried + 6 {
+		attachArtifact(t, c, sidecar, digest.Digest(digests["sidecar"]), ArtifactTypeChartRef, []byte{byte(i)})
+	}
+	sbomOfSidecar := attachArtifact(t, c, sidecar, digest.Digest(digests["sidecar"]), sbomType, []byte("sbom"))
+	got, err = collectReferrers(t.Context(), registryReferrers{c: c, repo: c.repository(sidecar)}, digest.Digest(digests["sidecar"]))
+	if err != nil || len(got) != 1 || got[0].desc.Digest != sbomOfSidecar.Digest {
+		t.Fatalf("%d chart links and an SBOM: carried %d, %v; want the SBOM", maxReferrersCarried+6, len(got), err)
 	}
 
 	// A tag-schema index (Distribution has no referrers API) that lists,
