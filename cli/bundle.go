@@ -198,6 +198,9 @@ func printBundle(c *ucli.Context, entries []oci.BundleEntry, format string) erro
 	rows := [][]string{{"KIND", "ROLE", "REFERENCE", "DIGEST", "SIZE"}}
 	for _, e := range entries {
 		role := e.Role
+		if e.Kind == oci.KindReferrer { // what it is: an SBOM, a signature…
+			role = e.ArtifactType
+		}
 		if role == "" {
 			role = "-"
 		}

@@ -57,6 +57,10 @@ type BundleEntry struct {
 	Size   int64  `json:"size"` // all blobs, manifests included
 	Extra  bool   `json:"extra,omitempty"`
 	Role   string `json:"role,omitempty"` // images: RoleWorkload, RoleTest or RoleExtra
+	// ArtifactType and Subject describe a referrer: what it is (an SBOM's
+	// application/spdx+json, …) and the digest it refers to.
+	ArtifactType string `json:"artifactType,omitempty"`
+	Subject      string `json:"subject,omitempty"`
 }
 
 // BundleSave writes tgz (a chart archive) and every image it deploys —
@@ -97,9 +101,13 @@ func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts Bu
 	if err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
 	}
+	referrers, err := c.bundleReferrers(ctx, arts) // so do SBOMs and other referrers
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
+	}
 	var entries []BundleEntry
 	err = writeAtomically(out, func(w io.Writer) error {
-		entries, err = writeBundle(w, art, ch, roles, arts, sigs)
+		entries, err = writeBundle(w, art, ch, roles, arts, sigs, referrers)
 		return err
 	})
 	if err != nil {
@@ -161,7 +169,7 @@ func chartArtifact(tgz []byte, ch *chartfmt.Chart) (*Artifact, error) {
 	return BuildArtifact(tgz, ch.Metadata, nil, created)
 }
 
-func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[string]string, arts map[string]image.Artifact, sigs []bundleSig) ([]BundleEntry, error) {
+func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[string]string, arts map[string]image.Artifact, sigs []bundleSig, refs []bundleRefs) ([]BundleEntry, error) {
 	bw := newBundleWriter(w)
 	chartRef := ch.Name() + ":" + TagForVersion(ch.Metadata.Version)
 	for _, b := range [][]byte{art.Config, art.Chart, art.Manifest} {
@@ -197,5 +205,10 @@ func writeBundle(w io.Writer, art *Artifact, ch *chartfmt.Chart, roles map[strin
 	if err != nil {
 		return nil, err
 	}
-	return append(entries, sigEntries...), bw.close()
+	refEntries, err := writeReferrers(bw, refs)
+	if err != nil {
+		return nil, err
+	}
+	entries = append(append(entries, sigEntries...), refEntries...)
+	return entries, bw.close()
 }

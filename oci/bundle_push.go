@@ -65,6 +65,9 @@ func (c *Client) BundlePush(ctx context.Context, path, dest string, opts Relocat
 	if err := c.pushBundleSignatures(ctx, l, res); err != nil {
 		return nil, fmt.Errorf("bundle %s: pushed, but signatures: %w", path, err)
 	}
+	if err := c.pushBundleReferrers(ctx, l, res); err != nil {
+		return nil, fmt.Errorf("bundle %s: pushed, but referrers: %w", path, err)
+	}
 	return res, nil
 }
 
@@ -199,6 +202,11 @@ func BundleList(path string) ([]BundleEntry, error) {
 	for _, d := range l.Entries() {
 		if d.Annotations[AnnotationBundleKind] == KindSignature {
 			out = append(out, BundleEntry{Kind: KindSignature, Ref: d.Annotations[AnnotationBundleImage], Digest: d.Digest.String(), Size: d.Size})
+			continue
+		}
+		if d.Annotations[AnnotationBundleKind] == KindReferrer {
+			out = append(out, BundleEntry{Kind: KindReferrer, Ref: d.Annotations[AnnotationBundleImage], Digest: d.Digest.String(), Size: d.Size,
+				ArtifactType: d.ArtifactType, Subject: d.Annotations[AnnotationBundleSubject]})
 			continue
 		}
 		if d.Annotations[AnnotationBundleKind] != KindImage {

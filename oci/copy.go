@@ -48,8 +48,9 @@ func (c *Client) Copy(ctx context.Context, src, dest string, opts CopyOptions) (
 	if err != nil {
 		return nil, err
 	}
-	// The images keep their digests, so their signatures still hold; the
-	// chart was rewritten and has none.
+	// The images keep their digests, so their signatures still hold and
+	// their referrers still refer to them; the chart was rewritten and has
+	// neither.
 	if err := c.copyMovedSignatures(ctx, from, moved, res.Images); err != nil {
 		return nil, fmt.Errorf("copy %s: copied, but: %w", src, err)
 	}
@@ -115,8 +116,8 @@ func openChartImages(ctx context.Context, from *Client, ch *chartfmt.Chart, opts
 	return moved, nil
 }
 
-// copyMovedSignatures copies the signatures of each moved image to where
-// it landed (landed[i] is moved[i]).
+// copyMovedSignatures copies the signatures and referrers of each moved
+// image to where it landed (landed[i] is moved[i]).
 func (c *Client) copyMovedSignatures(ctx context.Context, from *Client, moved []movedImage, landed []ReleasedImage) error {
 	for i, m := range moved {
 		if err := c.copyImageSignatures(ctx, from, m.orig, landed[i].Ref, m.dig); err != nil {
@@ -126,8 +127,8 @@ func (c *Client) copyMovedSignatures(ctx context.Context, from *Client, moved []
 	return nil
 }
 
-// copyImageSignatures copies the signatures of image dig from the
-// repository of orig to that of dest (host/repo@digest).
+// copyImageSignatures copies the signatures and referrers of image dig
+// from the repository of orig to that of dest (host/repo@digest).
 func (c *Client) copyImageSignatures(ctx context.Context, from *Client, orig, dest, dig string) error {
 	srcRepo, err := imageRepository(orig)
 	if err != nil {
@@ -137,8 +138,7 @@ func (c *Client) copyImageSignatures(ctx context.Context, from *Client, orig, de
 	if err != nil {
 		return err
 	}
-	_, err = c.copySignatures(ctx, from, srcRepo, dstRepo, dig)
-	return err
+	return c.copyAttachments(ctx, from, srcRepo, dstRepo, dig)
 }
 
 // copyChartAsIs copies the chart's manifest and blobs unchanged, read
@@ -161,8 +161,8 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 		return nil, fmt.Errorf("copy %s: nothing copied: %w", pulled.Ref, err)
 	}
 	srcRepo := Reference{Registry: pulled.Ref.Registry, Repository: pulled.Ref.Repository}
-	if same { // already there: only signatures made since may be new
-		if _, err := c.copySignatures(ctx, from, srcRepo, to, pulled.Digest); err != nil {
+	if same { // already there: only signatures and referrers made since may be new
+		if err := c.copyAttachments(ctx, from, srcRepo, to, pulled.Digest); err != nil {
 			return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 		}
 		return res, signer.chart(ctx, res)
@@ -181,7 +181,7 @@ func (c *Client) copyChartAsIs(ctx context.Context, from *Client, pulled *PullRe
 	if _, err := pusher.Tag(ctx, art, to.Registry+"/"+to.Repository, ref.Tag); err != nil {
 		return nil, fmt.Errorf("copy %s: %w", pulled.Ref, err)
 	}
-	if _, err := c.copySignatures(ctx, from, srcRepo, to, pulled.Digest); err != nil {
+	if err := c.copyAttachments(ctx, from, srcRepo, to, pulled.Digest); err != nil {
 		return nil, fmt.Errorf("copy %s: chart copied, but: %w", pulled.Ref, err)
 	}
 	if err := signer.chart(ctx, res); err != nil {

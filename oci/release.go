@@ -87,6 +87,7 @@ func (c *Client) Release(ctx context.Context, ch *chartfmt.Chart, opts ReleaseOp
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", ch.Name(), err)
 	}
+	waitSigner := c.startSigner(opts.Sign) // while the images are read
 	iopts := c.ImageOptions()
 	iopts.Jobs, iopts.Progress = opts.Jobs, opts.Progress
 	planned, err := openImages(ctx, opts.Images, values, dest, iopts)
@@ -105,7 +106,7 @@ func (c *Client) Release(ctx context.Context, ch *chartfmt.Chart, opts ReleaseOp
 	if err != nil {
 		return nil, err
 	}
-	signer, err := c.releaseSigner(opts.Sign)
+	signer, err := waitSigner()
 	if err != nil {
 		return nil, fmt.Errorf("release %s: nothing pushed: %w", ch.Name(), err)
 	}

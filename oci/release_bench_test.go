@@ -213,11 +213,14 @@ func copyFile(b *testing.B, src, dst string) {
 }
 
 // benchChart is a chart deploying img0..img2 by repository+tag+digest.
-func benchChart(b *testing.B) string {
+func benchChart(b *testing.B) string { return benchChartN(b, benchImages) }
+
+// benchChartN is a chart deploying img0..img<n-1> by repository+tag+digest.
+func benchChartN(b *testing.B, n int) string {
 	dir := filepath.Join(b.TempDir(), "shop")
 	os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
 	vals, tpl := "", "apiVersion: v1\nkind: Pod\nmetadata: {name: shop}\nspec:\n  containers:\n"
-	for i := range benchImages {
+	for i := range n {
 		vals += fmt.Sprintf("img%d:\n  image:\n    repository: example.com/shop/img%d\n    tag: \"1.0\"\n    digest: \"\"\n", i, i)
 		tpl += fmt.Sprintf("    - name: c%d\n      image: \"{{ .Values.img%d.image.repository }}@{{ .Values.img%d.image.digest }}\"\n", i, i, i)
 	}

@@ -3,6 +3,7 @@ package oci
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -27,6 +28,26 @@ func (c *Client) releaseSigner(opts *SignOptions) (releaseSigner, error) {
 		return releaseSigner{}, err
 	}
 	return releaseSigner{c: c, key: key}, nil
+}
+
+// startSigner decrypts the key in the background (cosign's scrypt costs
+// about a fifth of a second of CPU) while the caller prepares; the
+// returned wait gives the signer. Waited for before the first upload, a
+// wrong password still pushes nothing.
+func (c *Client) startSigner(opts *SignOptions) (wait func() (releaseSigner, error)) {
+	type result struct {
+		s   releaseSigner
+		err error
+	}
+	done := make(chan result, 1) // buffered: an early return leaves no goroutine behind
+	go func() {
+		s, err := c.releaseSigner(opts)
+		done <- result{s, err}
+	}()
+	return sync.OnceValues(func() (releaseSigner, error) {
+		r := <-done
+		return r.s, r.err
+	})
 }
 
 // images signs every image concurrently; results are in order.
