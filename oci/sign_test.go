@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,6 +158,20 @@ func TestVerifyReferrer(t *testing.T) {
 	}
 	if err := repo.Push(ctx, descriptor(ocispec.MediaTypeImageManifest, mb), bytes.NewReader(mb)); err != nil {
 		t.Fatal(err)
+	}
+	// More chart links than the signature bound, as on an image kept
+	// across many releases: the in-memory registry reports their artifact
+	// type as the empty config's, and they must not count as signatures.
+	for i := range maxReferrers + 6 {
+		link := ocispec.Manifest{MediaType: ocispec.MediaTypeImageManifest, ArtifactType: ArtifactTypeChartRef,
+			Config: descriptor(ocispec.MediaTypeEmptyJSON, empty), Subject: m.Subject,
+			Layers:      []ocispec.Descriptor{descriptor(ocispec.MediaTypeEmptyJSON, empty)},
+			Annotations: map[string]string{AnnotationChart: fmt.Sprintf("oci://%s/charts/app-%d@sha256:…", r.Host, i)}}
+		link.SchemaVersion = 2
+		lb, _ := json.Marshal(link)
+		if err := repo.Push(ctx, descriptor(ocispec.MediaTypeImageManifest, lb), bytes.NewReader(lb)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	v, err := c.Verify(ctx, res.Pinned, VerifyOptions{KeyFiles: []string{pub}})
 	if err != nil {

@@ -127,6 +127,9 @@ func (c *Client) referrerSignatures(ctx context.Context, repo *remote.Repository
 	// referrers is the empty config. The manifest itself is checked below.
 	err := repo.Referrers(ctx, subject, "", func(page []ocispec.Descriptor) error {
 		for _, d := range page {
+			if d.ArtifactType == ArtifactTypeChartRef || d.Annotations[AnnotationChart] != "" {
+				continue // berth's chart links, one per release of an image
+			}
 			switch d.ArtifactType {
 			case signature.ArtifactType, ocispec.MediaTypeEmptyJSON, "":
 				descs = append(descs, d)
