@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -56,18 +58,31 @@ func berthEnv(c *ucli.Context) map[string]string {
 		docker = filepath.Join(home, ".docker")
 	}
 	repos := repoPaths(c)
+	token := ""
+	if c.String(flagKubeToken) != "" {
+		token = "<set>" // helm env prints the token; berth never prints credentials
+	}
 	return map[string]string{
-		"BERTH_BIN":              bin,
-		"BERTH_CACHE_HOME":       cache,
-		"BERTH_DEBUG":            fmt.Sprint(c.Bool(flagDebug)),
-		"BERTH_QUIET":            fmt.Sprint(quietEnabled(c)),
-		"BERTH_KUBE_CONTEXT":     c.String(flagKubeContext),
-		"BERTH_NAMESPACE":        namespaceOf(c),
-		"BERTH_PLAIN_HTTP":       os.Getenv("BERTH_PLAIN_HTTP"),
-		"DOCKER_CONFIG":          docker,
-		"HELM_REGISTRY_CONFIG":   os.Getenv("HELM_REGISTRY_CONFIG"),
-		"HELM_REPOSITORY_CACHE":  repos.Cache,
-		"HELM_REPOSITORY_CONFIG": repos.Config,
-		"KUBECONFIG":             os.Getenv("KUBECONFIG"),
+		"HELM_KUBEAPISERVER":                c.String(flagKubeAPIServer),
+		"HELM_KUBETOKEN":                    token,
+		"HELM_KUBEASUSER":                   c.String(flagKubeAsUser),
+		"HELM_KUBEASGROUPS":                 strings.Join(c.StringSlice(flagKubeAsGroup), ","),
+		"HELM_KUBECAFILE":                   c.String(flagKubeCAFile),
+		"HELM_KUBETLS_SERVER_NAME":          c.String(flagKubeTLSName),
+		"HELM_KUBEINSECURE_SKIP_TLS_VERIFY": fmt.Sprint(c.Bool(flagKubeInsecure)),
+		"HELM_BURST_LIMIT":                  fmt.Sprint(c.Int(flagBurstLimit)),
+		"HELM_QPS":                          strconv.FormatFloat(c.Float64(flagQPS), 'f', 2, 32),
+		"BERTH_BIN":                         bin,
+		"BERTH_CACHE_HOME":                  cache,
+		"BERTH_DEBUG":                       fmt.Sprint(c.Bool(flagDebug)),
+		"BERTH_QUIET":                       fmt.Sprint(quietEnabled(c)),
+		"BERTH_KUBE_CONTEXT":                c.String(flagKubeContext),
+		"BERTH_NAMESPACE":                   namespaceOf(c),
+		"BERTH_PLAIN_HTTP":                  os.Getenv("BERTH_PLAIN_HTTP"),
+		"DOCKER_CONFIG":                     docker,
+		"HELM_REGISTRY_CONFIG":              os.Getenv("HELM_REGISTRY_CONFIG"),
+		"HELM_REPOSITORY_CACHE":             repos.Cache,
+		"HELM_REPOSITORY_CONFIG":            repos.Config,
+		"KUBECONFIG":                        os.Getenv("KUBECONFIG"),
 	}
 }

@@ -22,7 +22,7 @@ func globalFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: flagNamespace, Aliases: []string{"n"}, Usage: "namespace scope for this request", EnvVars: []string{"BERTH_NAMESPACE"}},
 		&ucli.BoolFlag{Name: flagDebug, Usage: "enable verbose output and Go stack traces of internal errors", EnvVars: []string{"BERTH_DEBUG"}},
 		&ucli.BoolFlag{Name: flagQuiet, Usage: "no progress output (bars, per-blob and per-object lines); results and errors still print", EnvVars: []string{"BERTH_QUIET"}},
-	}, repositoryGlobalFlags()...)
+	}, append(repositoryGlobalFlags(), kubeConnectionFlags()...)...)
 }
 
 // outputFlag is the -o/--output flag of commands that print state.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -14,7 +15,8 @@ import (
 // c.Bool(flagDebug) and friends read the same whichever place was used.
 
 // commandGlobals are the global flags repeated on every command.
-var commandGlobals = []string{flagKubeconfig, flagKubeContext, flagNamespace, flagDebug, flagQuiet, flagRepoConfig, flagRepoCache}
+var commandGlobals = append([]string{flagKubeconfig, flagKubeContext, flagNamespace, flagDebug, flagQuiet, flagRepoConfig, flagRepoCache},
+	kubeConnectionGlobals...)
 
 // addCommandGlobals gives every command of cmds (recursively) hidden copies
 // of the global flags it does not define itself.
@@ -45,6 +47,12 @@ func hiddenCopy(g ucli.Flag) ucli.Flag {
 		return &ucli.BoolFlag{Name: f.Name, Aliases: f.Aliases, Usage: f.Usage, Hidden: true}
 	case *ucli.StringFlag:
 		return &ucli.StringFlag{Name: f.Name, Aliases: f.Aliases, Usage: f.Usage, Hidden: true}
+	case *ucli.StringSliceFlag:
+		return &ucli.StringSliceFlag{Name: f.Name, Aliases: f.Aliases, Usage: f.Usage, Hidden: true}
+	case *ucli.IntFlag:
+		return &ucli.IntFlag{Name: f.Name, Aliases: f.Aliases, Usage: f.Usage, Value: f.Value, Hidden: true}
+	case *ucli.Float64Flag:
+		return &ucli.Float64Flag{Name: f.Name, Aliases: f.Aliases, Usage: f.Usage, Value: f.Value, Hidden: true}
 	}
 	panic(fmt.Sprintf("global flag %v: unsupported type %T", g.Names(), g))
 }
@@ -77,10 +85,18 @@ func reconcileGlobals(names []string) ucli.BeforeFunc {
 }
 
 func flagString(c *ucli.Context, name string) string {
-	if v, ok := c.Value(name).(bool); ok {
+	switch v := c.Value(name).(type) {
+	case string:
+		return v
+	case ucli.StringSlice:
+		return strings.Join(v.Value(), ",")
+	case []string:
+		return strings.Join(v, ",")
+	case nil:
+		return ""
+	default:
 		return fmt.Sprint(v)
 	}
-	return c.String(name)
 }
 
 func chainBefore(first, then ucli.BeforeFunc) ucli.BeforeFunc {

@@ -79,11 +79,13 @@ func kubeConfig(c *ucli.Context) (kubeTarget, error) {
 			overrides.CurrentContext = k
 		}
 	}
+	kubeOverrides(c, overrides)
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	cfg, err := cc.ClientConfig()
 	if err != nil {
 		return kubeTarget{}, fmt.Errorf("kubernetes cluster unreachable: %w", err)
 	}
+	kubeRate(c, cfg)
 	ns := ""
 	for _, ctx := range c.Lineage() {
 		if ctx.IsSet(flagNamespace) {
