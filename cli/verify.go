@@ -2,8 +2,8 @@ package cli
 
 import (
 	"errors"
-	"os"
 	"fmt"
+	"os"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
