@@ -18,7 +18,7 @@ var realBenchCharts = []struct {
 	name, fit, change string
 }{
 	{"cert-manager", "", "replicaCount=2"},
-	{"airflow", recordsFit["airflow"], "workers.replicas=2"},
+	{"airflow", recordsFit["airflow"], "web.replicaCount=2"},
 }
 
 // BenchmarkDeployerRealCharts measures berth and helm v3.22.0 (processes,
