@@ -8,6 +8,8 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartrepo"
+	"github.com/berth-dev/berth/oci"
 )
 
 const flagAppVersion = "app-version"
@@ -24,7 +26,8 @@ func packageCommand() *ucli.Command {
 			&ucli.StringFlag{Name: flagDestination, Aliases: []string{"d"}, Value: ".", Usage: "location to write the chart"},
 			&ucli.StringFlag{Name: flagVersion, Usage: "set the version on the chart to this semver version"},
 			&ucli.StringFlag{Name: flagAppVersion, Usage: "set the appVersion on the chart to this version"},
-		}, packageSignFlags()...),
+			&ucli.BoolFlag{Name: flagDepUpdate, Aliases: []string{"u"}, Usage: "update dependencies from Chart.yaml to dir \"charts/\" before packaging"},
+		}, append(packageSignFlags(), registryFlags()...)...),
 		Action: runPackage,
 	}
 }
@@ -58,6 +61,11 @@ func runPackage(c *ucli.Context) error {
 		} else if !fi.IsDir() {
 			return fmt.Errorf("package %s: not a chart directory", p)
 		}
+		if c.Bool(flagDepUpdate) {
+			if err := packageDependencies(c, p); err != nil {
+				return err
+			}
+		}
 		ch, err := chartfmt.LoadDir(p)
 		if err != nil {
 			return err
@@ -74,4 +82,32 @@ func runPackage(c *ucli.Context) error {
 		fmt.Fprintf(c.App.Writer, "Successfully packaged chart and saved it to: %s\n", out)
 	}
 	return nil
+}
+
+// packageDependencies is package --dependency-update: Chart.yaml's
+// dependencies are resolved, vendored under charts/ and locked in
+// Chart.lock, as `berth dependency update` does, quietly (helm prints
+// nothing of it either).
+func packageDependencies(c *ucli.Context, dir string) error {
+	ch, err := chartfmt.LoadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(ch.Metadata.Dependencies) == 0 {
+		return nil
+	}
+	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return err
+	}
+	if anyClassic(ch.Metadata.Dependencies) {
+		_, err = chartrepo.DependencyUpdate(c.Context, repoPaths(c), dir, chartrepo.DepOptions{Generated: epoch}, chartDownloadOptions(c))
+		return err
+	}
+	client, err := registryClient(c)
+	if err != nil {
+		return err
+	}
+	_, err = client.DependencyUpdate(c.Context, dir, oci.DependencyOptions{Generated: epoch})
+	return err
 }
