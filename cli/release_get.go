@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"text/template"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
@@ -38,7 +39,8 @@ func getCommand() *ucli.Command {
 			sub("hooks", "download all hooks for a named release", nil, func(c *ucli.Context, r *deployer.Release) error {
 				return writeHooks(c.App.Writer, r)
 			}),
-			sub("all", "download all information for a named release", nil, showAll),
+			sub("all", "download all information for a named release", []ucli.Flag{
+				&ucli.StringFlag{Name: flagGetTemplate, Usage: "go template for formatting the output, eg: {{.Release.Name}}"}}, showAll),
 			sub("metadata", "fetch metadata for a given release", []ucli.Flag{outputFlag()}, showMetadata),
 		},
 	}
@@ -114,7 +116,20 @@ func writeHooks(w io.Writer, r *deployer.Release) error {
 	return nil
 }
 
+const flagGetTemplate = "template"
+
+// showAll prints the release as status does with values, hooks and
+// manifest; with --template, the Go template run over {"Release": r}, as
+// helm does (the release's fields have helm's Go names: .Release.Name,
+// .Release.Info.Status, .Release.Chart.Metadata.Version, …).
 func showAll(c *ucli.Context, r *deployer.Release) error {
+	if t := c.String(flagGetTemplate); t != "" {
+		tt, err := template.New("_").Parse(t)
+		if err != nil {
+			return err
+		}
+		return tt.Execute(c.App.Writer, map[string]any{"Release": r})
+	}
 	return writeRelease(c.App.Writer, r, nil, true, false, nil)
 }
 
