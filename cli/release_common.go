@@ -115,6 +115,7 @@ func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 		return nil, "", err
 	}
 	d.Progress = progressPrinter(c)
+	d.Kube.SkipSchemaValidation = c.Bool(flagDisableOpenAPI) // install, upgrade
 	return d, kt.namespace, nil
 }
 

@@ -42,6 +42,7 @@ func installCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagReplace, Usage: "re-use the name of an uninstalled or failed release"},
 		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+		&ucli.BoolFlag{Name: flagDisableOpenAPI, Usage: "do not validate the rendered objects against the Kubernetes schema (unknown fields are left to the API server, which drops them)"},
 	}
 	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)

@@ -30,6 +30,7 @@ func upgradeCommand() *ucli.Command {
 		&ucli.BoolFlag{Name: flagNoHooks, Usage: "do not run the chart's hooks"},
 		&ucli.BoolFlag{Name: flagTakeOwnership, Usage: "adopt existing resources whatever their ownership metadata"},
 		&ucli.StringFlag{Name: flagDescription, Usage: "add a custom description"},
+		&ucli.BoolFlag{Name: flagDisableOpenAPI, Usage: "do not validate the rendered objects against the Kubernetes schema (unknown fields are left to the API server, which drops them)"},
 		&ucli.IntFlag{Name: flagHistoryMax, Value: 10, Usage: "limit the revisions kept per release (0: no limit)"},
 		&ucli.DurationFlag{Name: flagTakeOverAfter, Usage: "take over a release left pending-* with no activity for this long (must exceed the --timeout of any operation still running on it; 0: never)"},
 	}

@@ -37,6 +37,10 @@ type Kube struct {
 	scheme    *runtime.Scheme
 	// Concurrency bounds parallel applies within one kind (default 16).
 	Concurrency int
+	// SkipSchemaValidation leaves out the strict decode of built-in kinds
+	// (helm's --disable-openapi-validation): unknown fields go to the API
+	// server, which drops them.
+	SkipSchemaValidation bool
 }
 
 // NewKube builds clients for cfg.

@@ -81,6 +81,9 @@ func (k *Kube) buildOne(m Manifest, namespace string) (*Object, error) {
 	} else {
 		u.SetNamespace("")
 	}
+	if k.SkipSchemaValidation {
+		return &Object{Unstructured: u, Source: m.Source, Mapping: mapping}, nil
+	}
 	if err := k.validate(gvk, js); err != nil {
 		return nil, fmt.Errorf("%s: %s %q: %w", m.Source, gvk.Kind, u.GetName(), err)
 	}

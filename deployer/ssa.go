@@ -74,7 +74,7 @@ func (k *Kube) serverSideApply(ctx context.Context, o *Object, live *unstructure
 	}
 	force := opts.ForceConflicts
 	out, err := k.resource(o).Patch(ctx, o.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{
-		FieldManager: fieldManager, Force: &force, DryRun: opts.dryRun(), FieldValidation: "Strict",
+		FieldManager: fieldManager, Force: &force, DryRun: opts.dryRun(), FieldValidation: k.fieldValidation(),
 	})
 	if err != nil {
 		return fmt.Errorf("server-side apply %s: %w", o, err)
@@ -89,4 +89,13 @@ func (k *Kube) serverSideApply(ctx context.Context, o *Object, live *unstructure
 	cs.add(o, a)
 	opts.observe(o, a, live, out)
 	return nil
+}
+
+// fieldValidation is what the API server does with unknown fields: refuse
+// them, unless schema validation is off (then it drops them).
+func (k *Kube) fieldValidation() string {
+	if k.SkipSchemaValidation {
+		return "Ignore"
+	}
+	return "Strict"
 }
