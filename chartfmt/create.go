@@ -30,6 +30,12 @@ var chartNameFormat = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 // and .helmignore. The chart appears whole or not at all: it is written to
 // a temporary sibling directory and renamed into place.
 func Create(dir string) (string, error) {
+	return create(dir, StarterFiles)
+}
+
+// create writes the files that starter gives for the chart's name into
+// the new directory dir, whole or not at all.
+func create(dir string, starter func(name string) ([]*File, error)) (string, error) {
 	name := filepath.Base(filepath.Clean(dir))
 	if !chartNameFormat.MatchString(name) || len(name) > 53 {
 		return "", fmt.Errorf("chart name %q is invalid: use at most 53 lowercase letters, digits and dashes, starting and ending with a letter or digit", name)
@@ -48,7 +54,11 @@ func Create(dir string) (string, error) {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	defer os.RemoveAll(tmp) // gone after a successful rename
-	if err := writeStarter(tmp, name); err != nil {
+	files, err := starter(name)
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := writeStarter(tmp, name, files); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
@@ -79,11 +89,7 @@ func StarterFiles(name string) ([]*File, error) {
 	return files, err
 }
 
-func writeStarter(root, name string) error {
-	files, err := StarterFiles(name)
-	if err != nil {
-		return err
-	}
+func writeStarter(root, name string, files []*File) error {
 	for _, f := range files {
 		p := filepath.Join(root, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
