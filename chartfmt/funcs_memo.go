@@ -30,7 +30,7 @@ const (
 
 type memo struct {
 	parsed map[memoKey]parsedResult
-	order  []memoKey         // insertion order of parsed, oldest first
+	order  []memoKey                    // insertion order of parsed, oldest first
 	yamlOf map[[sha256.Size]byte]string // JSON encoding's hash → toYaml output ("" until seen twice)
 	used   int
 }
