@@ -62,7 +62,7 @@ func toYAMLPretty(v any) string {
 // fromYAML reports a parse error in the "Error" key, as Helm does.
 func fromYAML(s string) map[string]any {
 	m := map[string]any{}
-	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+	if err := unmarshalYAMLMap([]byte(s), &m); err != nil {
 		m["Error"] = err.Error()
 	}
 	return m

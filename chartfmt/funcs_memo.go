@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"text/template"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Charts call fromYaml/fromJson on the same big texts many times (istio's
@@ -89,7 +87,7 @@ func (m *memo) toYAML(v any) string {
 	if out != "" {
 		return out
 	}
-	y, err := yaml.JSONToYAML(js)
+	y, err := jsonToYAML(v, js)
 	if err != nil {
 		return ""
 	}

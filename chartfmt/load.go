@@ -149,7 +149,7 @@ func classify(c *Chart, f *File, subFiles map[string][]*File) error {
 // document counts (Helm 4 merges them all).
 func parseValuesFile(data []byte) (map[string]any, error) {
 	vals := map[string]any{}
-	if err := yaml.Unmarshal(data, &vals); err != nil {
+	if err := unmarshalYAMLMap(data, &vals); err != nil {
 		return nil, err
 	}
 	if vals == nil {

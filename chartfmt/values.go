@@ -21,7 +21,7 @@ type Values map[string]any
 // every number is a float64. Only the first document is read (Helm v3).
 func ReadValues(data []byte) (Values, error) {
 	var vals Values
-	err := yaml.Unmarshal(data, &vals)
+	err := unmarshalYAMLMap(data, (*map[string]any)(&vals))
 	if len(vals) == 0 {
 		vals = Values{}
 	}

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"sigs.k8s.io/yaml"
 )
 
 // ValueOptions are the user's value sources, as the -f/--values and --set*
@@ -37,7 +35,7 @@ func (o ValueOptions) Merge(ctx context.Context) (map[string]any, error) {
 			return nil, err
 		}
 		cur := map[string]any{}
-		if err := yaml.Unmarshal(data, &cur); err != nil {
+		if err := unmarshalYAMLMap(data, &cur); err != nil {
 			return nil, fmt.Errorf("failed to parse %s: %w", path, err)
 		}
 		base = mergeValueMaps(base, cur)

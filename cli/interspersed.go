@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -50,13 +51,43 @@ func positionalArgs(c *ucli.Context) ([]string, error) {
 
 func findFlag(flags []ucli.Flag, name string) ucli.Flag {
 	for _, f := range flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return f
-			}
+		if hasName(f, name) {
+			return f
 		}
 	}
 	return nil
+}
+
+// hasName reports whether name is one of f.Names(). urfave's Names runs a
+// regexp over every name (a guard against v1-style "a, b" names); called
+// for each command × global flag while the command tree is built, it was
+// a tenth of a small render's CPU. Plain names are compared directly.
+func hasName(f ucli.Flag, name string) bool {
+	var first string
+	var aliases []string
+	switch f := f.(type) {
+	case *ucli.BoolFlag:
+		first, aliases = f.Name, f.Aliases
+	case *ucli.StringFlag:
+		first, aliases = f.Name, f.Aliases
+	case *ucli.IntFlag:
+		first, aliases = f.Name, f.Aliases
+	case *ucli.DurationFlag:
+		first, aliases = f.Name, f.Aliases
+	case *ucli.StringSliceFlag:
+		first, aliases = f.Name, f.Aliases
+	default:
+		return slices.Contains(f.Names(), name)
+	}
+	for _, n := range append([]string{first}, aliases...) {
+		if strings.ContainsAny(n, ", \n") {
+			return slices.Contains(f.Names(), name) // urfave's stripping
+		}
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // setInLineage sets the flag on the nearest context that defines it.
