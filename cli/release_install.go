@@ -47,7 +47,7 @@ func installCommand() *ucli.Command {
 	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
-	flags = append(flags, forceReplaceFlag())
+	flags = append(flags, forceReplaceFlag(), hideSecretFlag())
 	return &ucli.Command{
 		Name:      "install",
 		Usage:     "install a chart as a Helm-compatible release",
@@ -118,6 +118,10 @@ func installOptions(c *ucli.Context, t deployer.Target, src deployer.Source) (de
 	if err != nil {
 		return deployer.InstallOptions{}, err
 	}
+	if c.Bool(flagHideSecret) && dry == deployer.DryRunNone {
+		//lint:ignore ST1005 Helm's error text
+		return deployer.InstallOptions{}, errors.New("Hiding Kubernetes secrets requires a dry-run mode")
+	}
 	opts, err := operationOptions(c, dry)
 	if err != nil {
 		return deployer.InstallOptions{}, err
@@ -143,13 +147,24 @@ func releaseRenderFlags() []ucli.Flag {
 
 // hideNotes is r without its notes when --hide-notes was given.
 func hideNotes(c *ucli.Context, r *deployer.Release) *deployer.Release {
-	if !c.Bool(flagHideNotes) || r == nil || r.Info == nil {
+	if r == nil || r.Info == nil || !c.Bool(flagHideNotes) && !c.Bool(flagHideSecret) {
 		return r
 	}
 	cp, info := *r, *r.Info
-	info.Notes = ""
+	if c.Bool(flagHideNotes) {
+		info.Notes = ""
+	}
+	if c.Bool(flagHideSecret) { // only with --dry-run (installOptions)
+		cp.Manifest = deployer.HideSecrets(cp.Manifest)
+	}
 	cp.Info = &info
 	return &cp
+}
+
+const flagHideSecret = "hide-secret"
+
+func hideSecretFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: flagHideSecret, Usage: "hide Kubernetes Secrets when also using the --dry-run flag"}
 }
 
 // historyMax is --history-max where the command has it, else Helm's 10.

@@ -88,6 +88,13 @@ func writeRelease(w io.Writer, r *deployer.Release, cs *deployer.ChangeSet, deta
 			return err
 		}
 		fmt.Fprintf(w, "MANIFEST:\n%s\n", r.Manifest)
+	} else if r.Info != nil && strings.EqualFold(r.Info.Description, "Dry run complete") {
+		// A dry run shows what it would apply, as helm's does.
+		fmt.Fprintln(w, "HOOKS:")
+		if err := writeHooks(w, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "MANIFEST:\n%s\n", r.Manifest)
 	}
 	if r.Info != nil && strings.TrimSpace(r.Info.Notes) != "" {
 		fmt.Fprintf(w, "NOTES:\n%s\n", strings.TrimSpace(r.Info.Notes))

@@ -37,7 +37,7 @@ func upgradeCommand() *ucli.Command {
 	flags = append(flags, releaseRenderFlags()...)
 	flags = append(flags, waitFlags()...)
 	flags = append(flags, applyMethodFlags()...)
-	flags = append(flags, forceReplaceFlag())
+	flags = append(flags, forceReplaceFlag(), hideSecretFlag())
 	return &ucli.Command{
 		Name:      "upgrade",
 		Usage:     "upgrade a release to a new chart or new values",

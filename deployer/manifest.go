@@ -1,7 +1,10 @@
 package deployer
 
 import (
+	"fmt"
 	"strings"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/chartfmt"
 )
@@ -67,3 +70,22 @@ func splitManifests(s string) []Manifest {
 // skips documents that decode to null (blank, comment-only, "~") when it
 // builds objects, while `helm template` prints them.
 func hasObject(m Manifest) bool { return !chartfmt.IsEmptyDocument(m.Content) }
+
+// HideSecrets replaces the body of every v1 Secret in a release manifest
+// with Helm's "# HIDDEN" line (install/upgrade --dry-run --hide-secret),
+// keeping each document's "# Source:" line; other documents are unchanged.
+func HideSecrets(manifest string) string {
+	var b strings.Builder
+	for _, m := range splitManifests(manifest) {
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+		}
+		if yaml.Unmarshal([]byte(m.Content), &head) == nil && head.Kind == "Secret" && head.APIVersion == "v1" {
+			fmt.Fprintf(&b, "---\n# Source: %s\n# HIDDEN: The Secret output has been suppressed\n", m.Source)
+			continue
+		}
+		b.WriteString(joinManifests([]Manifest{m}))
+	}
+	return b.String()
+}
