@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -41,6 +42,7 @@ func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdou
 	defer recoverInternal(args, stderr, &code)
 	app := newApp(build, stdin, stdout, stderr)
 	app.Metadata[rawArgsKey] = args
+	app.Metadata[settingsKey] = readSettings(os.Getenv) // the environment, read once
 	err := app.RunContext(ctx, args)
 	if name, ok := app.Metadata[unknownHelpTopic]; ok && err == nil {
 		err = unknownCommandError("", fmt.Sprint(name), app.Commands)

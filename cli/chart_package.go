@@ -37,7 +37,7 @@ func runPackage(c *ucli.Context) error {
 	if len(paths) == 0 {
 		return errors.New("need at least one argument, the path to the chart")
 	}
-	mtime, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	mtime, err := sourceDateEpoch(c)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func runTemplate(c *ucli.Context) error {
 			return err
 		}
 	}
-	ch, err := loadChartRef(c, chartPath)
+	ch, _, err := resolveChart(c, chartPath)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -82,7 +81,7 @@ func runRelease(c *ucli.Context) error {
 }
 
 func releaseOptions(c *ucli.Context) (oci.ReleaseOptions, error) {
-	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	epoch, err := sourceDateEpoch(c)
 	if err != nil {
 		return oci.ReleaseOptions{}, err
 	}
