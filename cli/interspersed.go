@@ -62,10 +62,8 @@ func findFlag(flags []ucli.Flag, name string) ucli.Flag {
 // setInLineage sets the flag on the nearest context that defines it.
 func setInLineage(c *ucli.Context, name, value string) error {
 	var err error
-	for _, ctx := range c.Lineage() {
-		if err = ctx.Set(name, value); err == nil {
-			return nil
-		}
+	if nearest(c, func(ctx *ucli.Context) bool { err = ctx.Set(name, value); return err == nil }) != nil {
+		return nil
 	}
 	return err
 }

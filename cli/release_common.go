@@ -67,27 +67,14 @@ type kubeTarget struct {
 // without -n, the context's namespace, else "default".
 func kubeConfig(c *ucli.Context) (kubeTarget, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	overrides := &clientcmd.ConfigOverrides{}
-	for _, ctx := range c.Lineage() {
-		if p := ctx.String(flagKubeconfig); p != "" && rules.ExplicitPath == "" {
-			rules.ExplicitPath = p
-		}
-		if k := ctx.String(flagKubeContext); k != "" && overrides.CurrentContext == "" {
-			overrides.CurrentContext = k
-		}
-	}
+	rules.ExplicitPath = globalString(c, flagKubeconfig)
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: globalString(c, flagKubeContext)}
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	cfg, err := cc.ClientConfig()
 	if err != nil {
 		return kubeTarget{}, fmt.Errorf("kubernetes cluster unreachable: %w", err)
 	}
-	ns := ""
-	for _, ctx := range c.Lineage() {
-		if ctx.IsSet(flagNamespace) {
-			ns = ctx.String(flagNamespace)
-			break
-		}
-	}
+	ns, _ := globalSet(c, flagNamespace)
 	if ns == "" {
 		ns = os.Getenv("HELM_NAMESPACE")
 	}
