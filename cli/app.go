@@ -1,6 +1,8 @@
 // Package cli is berth's command line: flag parsing and output only. Every
-// command calls one library function in chartfmt, oci or deployer and prints
-// what it returns.
+// command calls one library function in chartfmt, chartsource, oci,
+// chartrepo or deployer and prints what it returns. A CHART argument is
+// always resolved by chartsource, with options mapped from the flags in one
+// place (chart_source.go).
 package cli
 
 import (
