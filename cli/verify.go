@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -42,7 +43,7 @@ func runVerify(c *ucli.Context) error {
 	if len(args) == 0 {
 		return errors.New("\"berth verify\" requires at least 1 argument\n\nUsage:  berth verify oci://HOST/REPO@sha256:DIGEST --key cosign.pub\n        berth verify CHART.tgz [--keyring pubring.gpg]")
 	}
-	if len(args) == 1 && !strings.HasPrefix(args[0], oci.Scheme) { // helm verify CHART.tgz
+	if len(args) == 1 && localArchiveArg(args[0]) { // helm verify CHART.tgz
 		return runVerifyArchive(c, args[0])
 	}
 	if c.IsSet(flagKeyring) {
@@ -77,4 +78,17 @@ func runVerify(c *ucli.Context) error {
 		}
 	}
 	return nil
+}
+
+// localArchiveArg reports whether arg names a chart archive on disk rather
+// than a registry reference: images are named without oci:// (HOST/REPO@…).
+func localArchiveArg(arg string) bool {
+	if strings.HasPrefix(arg, oci.Scheme) {
+		return false
+	}
+	if strings.HasSuffix(arg, ".tgz") {
+		return true
+	}
+	_, err := os.Stat(arg)
+	return err == nil
 }
