@@ -7,15 +7,18 @@ import (
 )
 
 // TestDependencyDirection keeps the layering of DEVELOPERS.md true:
-// cli → deployer, oci, chartrepo → chartfmt (chartrepo may use oci to mirror),
+// cli → deployer, chartsource → oci, chartrepo → chartfmt (chartsource
+// resolves a CHART argument through oci and chartrepo; chartrepo may use oci
+// to mirror),
 // and Helm only ever as a test oracle.
 func TestDependencyDirection(t *testing.T) {
 	const mod = "github.com/berth-dev/berth/"
 	forbidden := map[string][]string{
-		mod + "chartfmt":  {mod + "oci", mod + "chartrepo", mod + "deployer", mod + "cli", "k8s.io/client-go", "oras.land/", "github.com/google/go-containerregistry"},
-		mod + "oci":       {mod + "chartrepo", mod + "deployer", mod + "cli", "k8s.io/client-go"},
-		mod + "chartrepo": {mod + "deployer", mod + "cli", "k8s.io/client-go"},
-		mod + "deployer":  {mod + "oci", mod + "chartrepo", mod + "cli", "oras.land/", "github.com/google/go-containerregistry"},
+		mod + "chartfmt":    {mod + "oci", mod + "chartrepo", mod + "chartsource", mod + "deployer", mod + "cli", "k8s.io/client-go", "oras.land/", "github.com/google/go-containerregistry"},
+		mod + "oci":         {mod + "chartrepo", mod + "chartsource", mod + "deployer", mod + "cli", "k8s.io/client-go"},
+		mod + "chartrepo":   {mod + "chartsource", mod + "deployer", mod + "cli", "k8s.io/client-go"},
+		mod + "chartsource": {mod + "deployer", mod + "cli", "k8s.io/client-go"},
+		mod + "deployer":    {mod + "oci", mod + "chartrepo", mod + "chartsource", mod + "cli", "oras.land/", "github.com/google/go-containerregistry"},
 	}
 	out, err := exec.Command("go", "list", "-deps=false", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...").CombinedOutput()
 	if err != nil {
@@ -37,7 +40,7 @@ func TestDependencyDirection(t *testing.T) {
 				}
 				for _, b := range bad {
 					if strings.HasPrefix(dep, b) {
-						t.Errorf("%s depends on %s, against the layering cli → deployer/oci/chartrepo → chartfmt", pkg, dep)
+						t.Errorf("%s depends on %s, against the layering cli → deployer/chartsource → oci/chartrepo → chartfmt", pkg, dep)
 					}
 				}
 			}

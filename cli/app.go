@@ -1,6 +1,8 @@
 // Package cli is berth's command line: flag parsing and output only. Every
-// command calls one library function in chartfmt, oci or deployer and prints
-// what it returns.
+// command calls one library function in chartfmt, chartsource, oci,
+// chartrepo or deployer and prints what it returns. A CHART argument is
+// always resolved by chartsource, with options mapped from the flags in one
+// place (chart_source.go).
 package cli
 
 import (
@@ -8,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -41,6 +44,7 @@ func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdou
 	defer recoverInternal(args, stderr, &code)
 	app := newApp(build, stdin, stdout, stderr)
 	app.Metadata[rawArgsKey] = args
+	app.Metadata[settingsKey] = readSettings(os.Getenv) // the environment, read once
 	err := app.RunContext(ctx, args)
 	if name, ok := app.Metadata[unknownHelpTopic]; ok && err == nil {
 		err = unknownCommandError("", fmt.Sprint(name), app.Commands)

@@ -3,14 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -66,7 +65,12 @@ func runBundleSave(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	tgz, err := bundleChartArchive(c, client, args[0])
+	o, err := chartSourceOptions(c, chartsource.FormArchive)
+	if err != nil {
+		return err
+	}
+	o.Registry = func() (*oci.Client, error) { return client, nil }
+	chart, err := chartsource.Resolve(c.Context, args[0], o)
 	if err != nil {
 		return err
 	}
@@ -82,49 +86,13 @@ func runBundleSave(c *ucli.Context) error {
 			out = c.String(flagOutput)
 		}
 	}
-	entries, err := client.BundleSave(c.Context, tgz, out, oci.BundleOptions{Values: vals,
+	entries, err := client.BundleSave(c.Context, chart.Archive, out, oci.BundleOptions{Values: vals,
 		KubeVersion: c.String(flagKubeVersion), Extra: c.StringSlice(flagImage), SkipTestImages: c.Bool(flagSkipTestImages)})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "Saved %s:\n", out)
 	return printBundle(c, entries, "table")
-}
-
-// bundleChartArchive returns the chart as .tgz bytes: pulled (oci://),
-// read (.tgz) or packaged reproducibly (a folder).
-func bundleChartArchive(c *ucli.Context, client *oci.Client, ref string) ([]byte, error) {
-	verify, err := verifyOptions(c, ref)
-	if err != nil {
-		return nil, err
-	}
-	if classicRef(ref) { // REPO/CHART, https://…/chart.tgz
-		return classicArchive(c, ref)
-	}
-	ring, err := provenanceKeyring(c) // --verify without --key: the chart's .prov
-	if err != nil {
-		return nil, err
-	}
-	if strings.HasPrefix(ref, oci.Scheme) {
-		res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Verify: verify})
-		if err != nil {
-			return nil, err
-		}
-		if ring != nil {
-			_, err = res.VerifyProvenance(ring)
-		}
-		return res.Chart, err
-	}
-	if ring != nil {
-		if _, err := verifyArchiveFile(ring, ref); err != nil {
-			return nil, err
-		}
-	}
-	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
-	if err != nil {
-		return nil, err
-	}
-	return chartArchive(ref, epoch)
 }
 
 func bundlePushCommand() *ucli.Command {
@@ -156,7 +124,10 @@ func runBundlePush(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := relocateOptions(c)
+	opts, err := relocateOptions(c)
+	if err != nil {
+		return err
+	}
 	if opts.Sign, err = signOptions(c); err != nil {
 		return err
 	}
@@ -247,13 +218,13 @@ func fitColumn(rows [][]string, col, width, pad int) {
 }
 
 // relocateOptions reads the flags bundle push and copy share.
-func relocateOptions(c *ucli.Context) oci.RelocateOptions {
-	epoch, _ := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+func relocateOptions(c *ucli.Context) (oci.RelocateOptions, error) {
+	epoch, err := sourceDateEpoch(c)
 	opts := oci.RelocateOptions{Created: epoch, KubeVersion: c.String(flagKubeVersion), Jobs: c.Int(flagJobs), Force: c.Bool(flagForce)}
 	if c.String(flagOutput) == "table" {
 		opts.Progress = blobProgress(c)
 	}
-	return opts
+	return opts, err
 }
 
 // printReleaseResult prints pushed images and the pinned chart.

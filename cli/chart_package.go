@@ -40,7 +40,7 @@ func runPackage(c *ucli.Context) error {
 	if len(paths) == 0 {
 		return errors.New("need at least one argument, the path to the chart")
 	}
-	mtime, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	mtime, err := sourceDateEpoch(c)
 	if err != nil {
 		return err
 	}
@@ -96,12 +96,12 @@ func packageDependencies(c *ucli.Context, dir string) error {
 	if len(ch.Metadata.Dependencies) == 0 {
 		return nil
 	}
-	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	epoch, err := sourceDateEpoch(c)
 	if err != nil {
 		return err
 	}
 	if anyClassic(ch.Metadata.Dependencies) {
-		_, err = chartrepo.DependencyUpdate(c.Context, repoPaths(c), dir, chartrepo.DepOptions{Generated: epoch}, chartDownloadOptions(c))
+		_, err = chartrepo.DependencyUpdate(c.Context, repoPaths(c), dir, chartrepo.DepOptions{Generated: epoch}, downloadOptions(c, nil))
 		return err
 	}
 	client, err := registryClient(c)

@@ -1,91 +1,100 @@
 package cli
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartfmt/provenance"
 	"github.com/berth-dev/berth/chartrepo"
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/deployer"
 	"github.com/berth-dev/berth/oci"
 )
 
-// classicRef reports whether CHART names a chart of a classic repository,
-// as helm reads it: an http(s):// archive URL, or REPO/CHART when no local
-// file or directory has that path (and it does not start with . or /).
-func classicRef(ref string) bool {
-	if strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://") {
-		return true
+// chartSourceOptions maps the flags of a command that reads a CHART onto
+// the resolver's options, in this one place: --version, --devel, the
+// verification flags, the registry flags, --repo and the classic
+// repository flags. A flag the command lacks reads as its zero value.
+func chartSourceOptions(c *ucli.Context, form chartsource.Form) (chartsource.Options, error) {
+	var policy chartsource.Policy
+	if findFlag(c.Command.Flags, flagVerify) != nil { // elsewhere (copy) --key is a signing key
+		var err error
+		if policy, err = verifyPolicy(c); err != nil {
+			return chartsource.Options{}, err
+		}
 	}
-	if strings.HasPrefix(ref, oci.Scheme) || strings.HasPrefix(ref, ".") || filepath.IsAbs(ref) {
-		return false
+	o := chartsource.Options{
+		Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: policy, Form: form,
+		Registry: func() (*oci.Client, error) { return registryClient(c) },
+		Repo: chartsource.RepoOptions{Paths: repoPaths(c), URL: c.String(flagRepoURL),
+			Entry: chartrepo.Entry{Username: c.String(flagUsername), Password: c.String(flagPassword),
+				CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
+				InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), PassCredentialsAll: c.Bool(flagPassCreds)},
+			Download: downloadOptions(c, nil)},
+		Warn: func(msg string) { fmt.Fprintln(c.App.ErrWriter, msg) },
 	}
-	if _, err := os.Stat(ref); err == nil {
-		return false
+	var err error
+	if form == chartsource.FormArchive { // a chart directory is packaged
+		o.Created, err = sourceDateEpoch(c)
 	}
-	_, _, ok := chartrepo.SplitRef(ref)
-	return ok
+	return o, err
 }
 
-// fetchClassic downloads the chart that ref, --version and --devel select
-// from a classic repository.
-func fetchClassic(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
-	opts, err := verifiedDownloadOptions(c) // --verify: the .prov too
+// resolveChart loads CHART for the commands that render it; origin is what
+// a release records about it (nil: nothing worth recording).
+func resolveChart(c *ucli.Context, ref string) (*chartfmt.Chart, *deployer.Origin, error) {
+	o, err := chartSourceOptions(c, chartsource.FormChart)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if strings.Contains(ref, "://") {
-		flags := &chartrepo.Entry{CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
-			InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), Username: c.String(flagUsername), Password: c.String(flagPassword)}
-		return chartrepo.FetchURL(c.Context, repoPaths(c), ref, flags, opts)
+	src, err := chartsource.Resolve(c.Context, ref, o)
+	if err != nil {
+		return nil, nil, err
 	}
-	if !chartrepo.IsConfigured(repoPaths(c), ref) {
-		repo, _, _ := chartrepo.SplitRef(ref)
-		return nil, fmt.Errorf("%s: no such chart directory or file, and repo %s not found (add it with 'berth repo add %s URL')", ref, repo, repo)
-	}
-	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
-	return chartrepo.Locate(c.Context, repoPaths(c), ref, version, opts)
+	return src.Chart, releaseOrigin(src), nil
 }
 
-// loadClassic is loadChartRef's hook: ok is false when ref is not a
-// classic repository chart. A chart whose .prov was verified has an
-// origin: its URL and the signer.
-func loadClassic(c *ucli.Context, ref string) (ch *chartfmt.Chart, origin *deployer.Origin, ok bool, err error) {
-	var got *chartrepo.Chart
+// releaseOrigin maps a resolved chart's origin onto the release record's:
+// recorded when the chart is pinned by a registry digest or was verified
+// (a chart on disk or a repository's archive without either says nothing
+// more than the chart's name and version already do).
+func releaseOrigin(src *chartsource.Source) *deployer.Origin {
+	if src.Kind != chartsource.OCI && len(src.Origin.Verified) == 0 {
+		return nil
+	}
+	return &deployer.Origin{Ref: src.Origin.Ref, Verified: src.Origin.Verified}
+}
+
+// verifyPolicy reads --verify with --key cosign.pub... (cosign signatures in
+// the registry), --verify with --keyring (the chart's PGP .prov) and
+// --verify-images; the zero policy without --verify.
+func verifyPolicy(c *ucli.Context) (chartsource.Policy, error) {
+	keys := arrayValue(c, flagSigKey)
+	verify := c.Bool(flagVerify)
 	switch {
-	case fromRepoURL(c, ref): // --repo URL
-		got, err = fetchFromRepoURL(c, ref)
-	case classicRef(ref):
-		got, err = fetchClassic(c, ref)
-	default:
-		return nil, nil, false, nil
+	case c.Bool(flagVerImgs) && (!verify || len(keys) == 0):
+		return chartsource.Policy{}, errors.New("--verify-images needs --verify and --key")
+	case !verify && len(keys) > 0:
+		return chartsource.Policy{}, errors.New("--key is given without --verify")
 	}
-	if err != nil {
-		return nil, nil, true, err
+	ring, err := provenanceKeyring(c)
+	if err != nil || !verify {
+		return chartsource.Policy{}, err
 	}
-	if got.Verified != nil {
-		origin = originWithProvenance(&deployer.Origin{Ref: got.URL}, got.Verified)
+	p := chartsource.Policy{CosignKeys: keys, Keyring: ring, Images: c.Bool(flagVerImgs)}
+	if p.Images { // the images the chart renders with these values
+		p.ImageValues, err = valueOptions(c).Merge(c.Context)
 	}
-	ch, err = chartfmt.LoadArchive(bytes.NewReader(got.Archive))
-	return ch, origin, true, err
+	return p, err
 }
 
-// classicArchive is the archive bytes of a classic repository's chart.
-func classicArchive(c *ucli.Context, ref string) ([]byte, error) {
-	got, err := fetchClassic(c, ref)
-	if err != nil {
-		return nil, err
-	}
-	return got.Archive, nil
-}
-
-// chartDownloadOptions: the chart commands' own --timeout (a wait) does not
-// apply to the download, which keeps helm's 120s.
-func chartDownloadOptions(c *ucli.Context) chartrepo.Options {
-	return chartrepo.Options{UserAgent: "berth/" + c.App.Version}
+// downloadOptions are the classic repository download options: the
+// chart commands' own --timeout (a wait) does not apply to a download,
+// which keeps helm's 120s; ring verifies each archive's .prov; pull --prov
+// fetches it unverified.
+func downloadOptions(c *ucli.Context, ring *provenance.Keyring) chartrepo.Options {
+	return chartrepo.Options{UserAgent: "berth/" + c.App.Version, Verify: ring, Prov: c.Bool(flagProv)}
 }

@@ -106,7 +106,7 @@ func runTemplate(c *ucli.Context) error {
 			return err
 		}
 	}
-	ch, err := loadChartRef(c, chartPath)
+	ch, _, err := resolveChart(c, chartPath)
 	if err != nil {
 		return err
 	}
@@ -201,10 +201,8 @@ func templateArgs(args []string, nameTemplate string, generate bool) (string, st
 // namespaceOf is -n given to the command, else the global -n, else
 // $HELM_NAMESPACE, else "default".
 func namespaceOf(c *ucli.Context) string {
-	for _, ctx := range c.Lineage() {
-		if ctx.IsSet(flagNamespace) {
-			return ctx.String(flagNamespace)
-		}
+	if ns, ok := globalSet(c, flagNamespace); ok {
+		return ns
 	}
 	if ns := os.Getenv("HELM_NAMESPACE"); ns != "" {
 		return ns

@@ -223,11 +223,7 @@ func printLive(c *ucli.Context, list func(context.Context, *deployer.Deployer, s
 // printContexts prints the kubeconfig's context names.
 func printContexts(c *ucli.Context) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	for _, ctx := range c.Lineage() {
-		if p := ctx.String(flagKubeconfig); p != "" && rules.ExplicitPath == "" {
-			rules.ExplicitPath = p
-		}
-	}
+	rules.ExplicitPath = globalString(c, flagKubeconfig)
 	cfg, err := rules.Load()
 	if err != nil {
 		return

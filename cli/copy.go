@@ -5,6 +5,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -51,14 +52,22 @@ func runCopy(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	if classicRef(args[0]) { // REPO/CHART, https://…/chart.tgz
-		return copyClassic(c, client, args[0])
+	src, err := chartSourceOptions(c, chartsource.FormArchive)
+	if err != nil {
+		return err
+	}
+	if chartsource.KindOf(args[0], src).Classic() { // REPO/CHART, https://…/chart.tgz
+		return copyClassic(c, client, args[0], src)
 	}
 	from, err := sourceClient(c, client)
 	if err != nil {
 		return err
 	}
-	opts := oci.CopyOptions{RelocateOptions: relocateOptions(c), WithImages: c.Bool(flagWithImages), From: from}
+	relocate, err := relocateOptions(c)
+	if err != nil {
+		return err
+	}
+	opts := oci.CopyOptions{RelocateOptions: relocate, WithImages: c.Bool(flagWithImages), From: from}
 	opts.Values = vals
 	if opts.Sign, err = signOptions(c); err != nil {
 		return err

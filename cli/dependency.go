@@ -3,11 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -62,7 +60,7 @@ func runDependency(c *ucli.Context, build bool) error {
 	if build {
 		res, err = client.DependencyBuildWith(c.Context, dir, oci.DependencyOptions{Verify: ring})
 	} else {
-		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+		epoch, perr := sourceDateEpoch(c)
 		if perr != nil {
 			return perr
 		}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -18,15 +17,16 @@ func classicDependencies(c *ucli.Context, dir string, build bool) (done bool, er
 	if err != nil || !anyClassic(ch.Metadata.Dependencies) {
 		return false, nil // the OCI path reports load errors
 	}
-	opts, err := verifiedDownloadOptions(c) // --verify: each archive's .prov
+	ring, err := provenanceKeyring(c) // --verify: each archive's .prov
 	if err != nil {
 		return true, err
 	}
+	opts := downloadOptions(c, ring)
 	var res *chartrepo.DependencyResult
 	if build {
 		res, err = chartrepo.DependencyBuild(c.Context, repoPaths(c), dir, chartrepo.DepOptions{SkipRefresh: c.Bool(flagSkipRefresh)}, opts)
 	} else {
-		epoch, perr := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+		epoch, perr := sourceDateEpoch(c)
 		if perr != nil {
 			return true, perr
 		}

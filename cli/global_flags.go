@@ -71,12 +71,11 @@ func reconcileGlobals(names []string) ucli.BeforeFunc {
 				}
 				continue
 			}
-			for _, up := range lineage[1:] {
-				if up.IsSet(name) {
-					if err := c.Set(name, flagString(up, name)); err != nil {
+			if len(lineage) > 1 && lineage[1] != nil {
+				if v, ok := globalSet(lineage[1], name); ok {
+					if err := c.Set(name, v); err != nil {
 						return err
 					}
-					break
 				}
 			}
 		}

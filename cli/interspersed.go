@@ -93,10 +93,8 @@ func hasName(f ucli.Flag, name string) bool {
 // setInLineage sets the flag on the nearest context that defines it.
 func setInLineage(c *ucli.Context, name, value string) error {
 	var err error
-	for _, ctx := range c.Lineage() {
-		if err = ctx.Set(name, value); err == nil {
-			return nil
-		}
+	if nearest(c, func(ctx *ucli.Context) bool { err = ctx.Set(name, value); return err == nil }) != nil {
+		return nil
 	}
 	return err
 }

@@ -6,16 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/chartfmt/provenance"
-	"github.com/berth-dev/berth/chartrepo"
-	"github.com/berth-dev/berth/deployer"
-	"github.com/berth-dev/berth/oci"
 )
 
 // Helm's provenance flags: --verify without --key checks the chart's PGP
@@ -64,34 +59,6 @@ func provenanceKeyring(c *ucli.Context) (*provenance.Keyring, error) {
 	return provenance.LoadKeyring(keyringPath(c))
 }
 
-// verifiedDownloadOptions are the classic repository download options,
-// asking for the provenance file when --verify checks it (or pull --prov
-// wants it).
-func verifiedDownloadOptions(c *ucli.Context) (chartrepo.Options, error) {
-	opts := chartDownloadOptions(c)
-	if c.Bool(flagVerify) && len(arrayValue(c, flagSigKey)) > 0 { // never a silently skipped check
-		return opts, errors.New("--verify --key checks cosign signatures in a registry: a classic repository's chart is verified with its .prov and --keyring, without --key")
-	}
-	ring, err := provenanceKeyring(c)
-	opts.Verify = ring
-	opts.Prov = c.Bool(flagProv) // pull --prov: fetched, not verified
-	return opts, err
-}
-
-// provenanceVerified is what a release origin records for a verified .prov.
-func provenanceVerified(v *provenance.Verification) string {
-	s := "chart provenance (pgp, key " + v.Signer.Fingerprint
-	if len(v.Signer.Identities) > 0 {
-		s += ", signed by " + v.Signer.Identities[0]
-	}
-	return s + ")"
-}
-
-// verifyPulledProvenance checks the provenance layer of an OCI chart.
-func verifyPulledProvenance(ring *provenance.Keyring, res *oci.PullResult) (*provenance.Verification, error) {
-	return res.VerifyProvenance(ring)
-}
-
 // provenanceOutput is a verified .prov in -o json/yaml.
 type provenanceOutput struct {
 	SignedBy    []string `json:"signedBy"`
@@ -115,14 +82,6 @@ func printProvenance(w io.Writer, p *provenanceOutput) error {
 	}
 	_, err := fmt.Fprintf(w, "Using Key With Fingerprint: %s\nChart Hash Verified: %s\n", p.Fingerprint, p.FileHash)
 	return err
-}
-
-// originWithProvenance adds a verified .prov to a release origin.
-func originWithProvenance(o *deployer.Origin, v *provenance.Verification) *deployer.Origin {
-	if v != nil && o != nil {
-		o.Verified = append(o.Verified, provenanceVerified(v))
-	}
-	return o
 }
 
 // runVerifyArchive is `berth verify CHART.tgz [--keyring FILE]`, Helm's
@@ -238,24 +197,6 @@ func trimNewline(s string) string {
 func signPackage(key *provenance.SigningKey, archive string) error {
 	_, err := provenance.SignFile(key, archive)
 	return err
-}
-
-// loadLocalVerified loads a local chart archive for --verify, as helm
-// install/template --verify do: ARCHIVE.prov next to it must verify it.
-func loadLocalVerified(ring *provenance.Keyring, archive string) (*chartfmt.Chart, *deployer.Origin, error) {
-	v, err := verifyArchiveFile(ring, archive)
-	if err != nil {
-		return nil, nil, err
-	}
-	ch, err := chartfmt.Load(archive)
-	if err != nil {
-		return nil, nil, err
-	}
-	abs, err := filepath.Abs(archive)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ch, originWithProvenance(&deployer.Origin{Ref: abs}, v), nil
 }
 
 // dependencyVerifyFlags are helm's dependency build/update --verify

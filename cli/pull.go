@@ -7,6 +7,8 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/berth-dev/berth/chartfmt/provenance"
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/internal/safefs"
 	"github.com/berth-dev/berth/oci"
 )
@@ -60,45 +62,58 @@ func runPull(c *ucli.Context) error {
 	if len(args) == 0 {
 		return errors.New("\"berth pull\" requires at least 1 argument\n\nUsage:  berth pull oci://HOST/NS/NAME [REF...] [flags]")
 	}
-	if done, err := pullClassic(c, args); done { // REPO/CHART, https://…/chart.tgz
+	o, err := chartSourceOptions(c, chartsource.FormArchive)
+	if err != nil {
 		return err
+	}
+	if o.Repo.URL != "" || allClassic(args, o) { // REPO/CHART, https://…/chart.tgz, --repo
+		o.Repo.AlwaysURL = true // helm pull --repo looks every CHART up there, local paths or not
+		return pullClassic(c, args, o)
 	}
 	if len(args) > 1 && c.IsSet(flagVersion) {
 		return errors.New("--version applies to one reference; give each reference its :tag or @digest instead")
 	}
-	client, err := registryClient(c)
+	o.Accept = []chartsource.Kind{chartsource.OCI}
+	charts, err := chartsource.ResolveAll(c.Context, args, o) // all verified before anything is written
 	if err != nil {
 		return err
 	}
-	verify, err := verifyOptions(c, args[0])
-	if err != nil {
-		return err
-	}
-	ring, err := provenanceKeyring(c)
-	if err != nil {
-		return err
-	}
-	results, err := client.PullAll(c.Context, args, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify}, 0)
-	if err != nil {
-		return err
-	}
-	provs := make([]*provenanceOutput, len(results))
-	for i, res := range results { // all verified before anything is written
-		if ring != nil {
-			v, err := verifyPulledProvenance(ring, res)
-			if err != nil {
-				return err
-			}
-			provs[i] = provenanceOut(v)
-		}
-	}
-	outs := make([]pullOutput, len(results))
-	for i, res := range results {
-		if outs[i], err = savePulled(c, res); err != nil {
+	outs := make([]pullOutput, len(charts))
+	for i, ch := range charts {
+		if outs[i], err = savePulled(c, ch); err != nil {
 			return err
 		}
-		outs[i].Provenance = provs[i]
 	}
+	return printPullOutputs(c, outs)
+}
+
+// pullClassic pulls charts of classic repositories one after the other,
+// each saved under the name it has in the repository, byte for byte, as
+// helm pull saves it.
+func pullClassic(c *ucli.Context, args []string, o chartsource.Options) error {
+	outs := make([]pullOutput, len(args))
+	for i, a := range args {
+		ch, err := chartsource.Resolve(c.Context, a, o)
+		if err != nil {
+			return err
+		}
+		if outs[i], err = savePulled(c, ch); err != nil {
+			return err
+		}
+	}
+	return printPullOutputs(c, outs)
+}
+
+func allClassic(refs []string, o chartsource.Options) bool {
+	for _, r := range refs {
+		if !chartsource.KindOf(r, o).Classic() {
+			return false
+		}
+	}
+	return true
+}
+
+func printPullOutputs(c *ucli.Context, outs []pullOutput) error {
 	var structured any = outs
 	if len(outs) == 1 {
 		structured = outs[0]
@@ -125,27 +140,34 @@ func printPulled(c *ucli.Context, outs []pullOutput) error {
 	return nil
 }
 
-// savePulled writes the chart as -d/<name>-<version>.tgz or expands it (--untar).
-func savePulled(c *ucli.Context, res *oci.PullResult) (pullOutput, error) {
-	for _, w := range res.Warnings {
+// savePulled writes the chart as -d/<file name> or expands it (--untar),
+// and its provenance next to it when verified or asked for (--prov).
+func savePulled(c *ucli.Context, ch *chartsource.Source) (pullOutput, error) {
+	for _, w := range ch.Warnings {
 		fmt.Fprintf(c.App.ErrWriter, "Warning: %s\n", w)
 	}
 	dest := c.String(flagDestination)
 	var path string
 	var err error
 	if c.Bool(flagUntar) {
-		path, err = oci.ExtractChart(res.Chart, filepath.Join(dest, c.String(flagUntarDir)), res.Metadata.Name)
+		path, err = oci.ExtractChart(ch.Archive, filepath.Join(dest, c.String(flagUntarDir)), ch.Metadata.Name)
 	} else {
-		path, err = writeChartFile(dest, res.FileName(), res.Chart)
+		path, err = writeChartFile(dest, ch.FileName, ch.Archive)
 	}
-	if err == nil && (c.Bool(flagProv) || c.Bool(flagVerify) && res.Prov != nil && len(arrayValue(c, flagSigKey)) == 0) {
-		if res.Prov == nil {
-			return pullOutput{}, fmt.Errorf("pull %s: the chart has no provenance layer", res.Ref)
+	if err == nil && (c.Bool(flagProv) || ch.Provenance != nil) {
+		switch {
+		case ch.Prov != nil:
+			_, err = writeChartFile(dest, ch.FileName+provenance.Ext, ch.Prov)
+		case ch.Kind == chartsource.OCI: // a classic repository's missing .prov is a warning
+			err = fmt.Errorf("pull %s: the chart has no provenance layer", ch.Ref)
 		}
-		_, err = writeChartFile(dest, res.FileName()+".prov", res.Prov)
 	}
-	return pullOutput{Ref: res.Ref.WithDigest("").String(), Digest: res.Digest, Pinned: res.Ref.Pinned(),
-		Name: res.Metadata.Name, Version: res.Metadata.Version, Path: path, Cached: res.Cached, Warnings: res.Warnings}, err
+	out := pullOutput{Ref: ch.Ref, Digest: ch.Origin.Digest, Name: ch.Metadata.Name, Version: ch.Metadata.Version,
+		Path: path, Cached: ch.Cached, Warnings: ch.Warnings, Provenance: provenanceOut(ch.Provenance)}
+	if ch.Kind == chartsource.OCI {
+		out.Pinned = ch.Origin.Ref
+	}
+	return out, err
 }
 
 // writeChartFile writes the archive atomically, refusing a name that would

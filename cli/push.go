@@ -3,12 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -46,13 +44,14 @@ func runPush(c *ucli.Context) error {
 		return errors.New("\"berth push\" requires at least 2 arguments\n\nUsage:  berth push CHART [CHART...] REMOTE [flags]")
 	}
 	srcs, dest := args[:len(args)-1], args[len(args)-1]
-	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	epoch, err := sourceDateEpoch(c)
 	if err != nil {
 		return err
 	}
-	tgzs := make([][]byte, len(srcs))
-	for i, src := range srcs {
-		if tgzs[i], err = chartArchive(src, epoch); err != nil {
+	charts := make([]*chartsource.Source, len(srcs))
+	for i, src := range srcs { // paths only: push takes charts on disk
+		opts := chartsource.Options{Form: chartsource.FormArchive, Created: epoch, Accept: []chartsource.Kind{chartsource.Local}}
+		if charts[i], err = chartsource.Resolve(c.Context, src, opts); err != nil {
 			return err
 		}
 	}
@@ -66,17 +65,14 @@ func runPush(c *ucli.Context) error {
 	}
 	var results []*oci.PushResult
 	if len(srcs) == 1 {
-		opts := oci.PushOptions{Created: epoch, Force: c.Bool(flagForce), Sign: sign}
 		// Like helm push, a provenance file next to the archive is attached.
-		if prov, err := os.ReadFile(srcs[0] + ".prov"); err == nil {
-			opts.Prov = prov
-		}
-		res, err := client.Push(c.Context, tgzs[0], dest, opts)
+		opts := oci.PushOptions{Created: epoch, Force: c.Bool(flagForce), Sign: sign, Prov: charts[0].Prov}
+		res, err := client.Push(c.Context, charts[0].Archive, dest, opts)
 		if err != nil {
 			return err
 		}
 		results = []*oci.PushResult{res}
-	} else if results, err = client.PushAll(c.Context, tgzs, dest, oci.PushOptions{Created: epoch, Force: c.Bool(flagForce), Sign: sign}, 0); err != nil {
+	} else if results, err = client.PushAll(c.Context, archives(charts), dest, oci.PushOptions{Created: epoch, Force: c.Bool(flagForce), Sign: sign}, 0); err != nil {
 		return err
 	}
 	return printPushed(c, results)
@@ -112,19 +108,11 @@ func printPushed(c *ucli.Context, results []*oci.PushResult) error {
 	return nil
 }
 
-// chartArchive returns src as .tgz bytes: read as is, or packaged
-// reproducibly when src is a chart directory.
-func chartArchive(src string, epoch time.Time) ([]byte, error) {
-	fi, err := os.Stat(src)
-	if err != nil {
-		return nil, fmt.Errorf("push: %w", err)
+// archives are the charts' .tgz bytes.
+func archives(charts []*chartsource.Source) [][]byte {
+	out := make([][]byte, len(charts))
+	for i, ch := range charts {
+		out[i] = ch.Archive
 	}
-	if !fi.IsDir() {
-		return os.ReadFile(src)
-	}
-	ch, err := chartfmt.LoadDir(src)
-	if err != nil {
-		return nil, err
-	}
-	return chartfmt.Package(ch, chartfmt.PackageOptions{ModTime: epoch})
+	return out
 }

@@ -174,11 +174,4 @@ func withCommon(c *ucli.Context, opts oci.Options) oci.Options {
 	return opts
 }
 
-func debugEnabled(c *ucli.Context) bool {
-	for _, ctx := range c.Lineage() {
-		if ctx.Bool(flagDebug) {
-			return true
-		}
-	}
-	return false
-}
+func debugEnabled(c *ucli.Context) bool { return globalBool(c, flagDebug) }

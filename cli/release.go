@@ -3,12 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -65,7 +64,7 @@ func runRelease(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := chartfmt.Load(args[0])
+	chart, err := chartsource.Resolve(c.Context, args[0], chartsource.Options{Accept: []chartsource.Kind{chartsource.Local}})
 	if err != nil {
 		return err
 	}
@@ -73,7 +72,7 @@ func runRelease(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := client.Release(c.Context, ch, opts)
+	res, err := client.Release(c.Context, chart.Chart, opts)
 	if err != nil {
 		return err
 	}
@@ -82,7 +81,7 @@ func runRelease(c *ucli.Context) error {
 }
 
 func releaseOptions(c *ucli.Context) (oci.ReleaseOptions, error) {
-	epoch, err := chartfmt.SourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	epoch, err := sourceDateEpoch(c)
 	if err != nil {
 		return oci.ReleaseOptions{}, err
 	}

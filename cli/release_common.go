@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -13,9 +12,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/berth-dev/berth/chartfmt"
-	"github.com/berth-dev/berth/chartfmt/provenance"
 	"github.com/berth-dev/berth/deployer"
-	"github.com/berth-dev/berth/oci"
 )
 
 // Release flags, spelled as Helm spells them.
@@ -70,15 +67,8 @@ type kubeTarget struct {
 // without -n, the context's namespace, else "default".
 func kubeConfig(c *ucli.Context) (kubeTarget, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	overrides := &clientcmd.ConfigOverrides{}
-	for _, ctx := range c.Lineage() {
-		if p := ctx.String(flagKubeconfig); p != "" && rules.ExplicitPath == "" {
-			rules.ExplicitPath = p
-		}
-		if k := ctx.String(flagKubeContext); k != "" && overrides.CurrentContext == "" {
-			overrides.CurrentContext = k
-		}
-	}
+	rules.ExplicitPath = globalString(c, flagKubeconfig)
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: globalString(c, flagKubeContext)}
 	kubeOverrides(c, overrides)
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	cfg, err := cc.ClientConfig()
@@ -86,13 +76,7 @@ func kubeConfig(c *ucli.Context) (kubeTarget, error) {
 		return kubeTarget{}, fmt.Errorf("kubernetes cluster unreachable: %w", err)
 	}
 	kubeRate(c, cfg)
-	ns := ""
-	for _, ctx := range c.Lineage() {
-		if ctx.IsSet(flagNamespace) {
-			ns = ctx.String(flagNamespace)
-			break
-		}
-	}
+	ns, _ := globalSet(c, flagNamespace)
 	if ns == "" {
 		ns = os.Getenv("HELM_NAMESPACE")
 	}
@@ -119,71 +103,6 @@ func connectDeployer(c *ucli.Context) (*deployer.Deployer, string, error) {
 	return d, kt.namespace, nil
 }
 
-// loadChartRef loads CHART: a directory, a .tgz, or oci://… through the
-// registry client (--version takes a tag, range or digest).
-func loadChartRef(c *ucli.Context, ref string) (*chartfmt.Chart, error) {
-	ch, _, err := loadChartOrigin(c, ref)
-	return ch, err
-}
-
-// loadChartOrigin is loadChartRef that also says, for an oci:// chart,
-// which digest was pulled and what was verified (nil for other charts).
-func loadChartOrigin(c *ucli.Context, ref string) (*chartfmt.Chart, *deployer.Origin, error) {
-	verify, err := verifyOptions(c, ref) // signatures are checked before anything is rendered
-	if err != nil {
-		return nil, nil, err
-	}
-	if ch, origin, ok, err := loadClassic(c, ref); ok { // repo/chart, https://…/chart.tgz
-		return ch, origin, err
-	}
-	ring, err := provenanceKeyring(c) // --verify without --key: the chart's .prov
-	if err != nil {
-		return nil, nil, err
-	}
-	if !strings.HasPrefix(ref, "oci://") {
-		if ring != nil {
-			return loadLocalVerified(ring, ref)
-		}
-		ch, err := chartfmt.Load(ref)
-		return ch, nil, err
-	}
-	client, err := registryClient(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := client.Pull(c.Context, ref, oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel), Verify: verify})
-	if err != nil {
-		return nil, nil, err
-	}
-	var prov *provenance.Verification
-	if ring != nil {
-		if prov, err = verifyPulledProvenance(ring, res); err != nil {
-			return nil, nil, err
-		}
-	}
-	ch, err := chartfmt.LoadArchive(bytes.NewReader(res.Chart))
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := verifyChartImages(c, client, ch, verify); err != nil {
-		return nil, nil, err
-	}
-	return ch, originWithProvenance(chartOrigin(c, res, verify), prov), nil
-}
-
-// chartOrigin describes a pulled chart for the release record.
-func chartOrigin(c *ucli.Context, res *oci.PullResult, verify *oci.VerifyOptions) *deployer.Origin {
-	o := &deployer.Origin{Ref: oci.Scheme + res.Ref.Registry + "/" + res.Ref.Repository + "@" + res.Digest}
-	if verify != nil {
-		keys := strings.Join(verify.KeyFiles, ", ")
-		o.Verified = append(o.Verified, "chart signature (cosign, key "+keys+")")
-		if c.Bool(flagVerImgs) {
-			o.Verified = append(o.Verified, "image signatures (cosign, key "+keys+")")
-		}
-	}
-	return o
-}
-
 // chartTarget connects to the cluster and loads CHART for it: what install,
 // upgrade and diff upgrade all start with.
 func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *chartfmt.Chart, deployer.Source, error) {
@@ -200,7 +119,7 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 			return nil, "", nil, deployer.Source{}, err
 		}
 	}
-	ch, origin, err := loadChartOrigin(c, ref)
+	ch, origin, err := resolveChart(c, ref)
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 
 	ucli "github.com/urfave/cli/v2"
@@ -66,36 +65,6 @@ func setTrailing(c *ucli.Context, fl *cmdFlags, names []string) error {
 		}
 	}
 	return nil
-}
-
-// fromRepoURL reports whether ref names a chart of the --repo repository:
-// --repo is given and no local file or directory has that path (a local
-// chart wins, with Helm's warning).
-func fromRepoURL(c *ucli.Context, ref string) bool {
-	repoURL := c.String(flagRepoURL)
-	if repoURL == "" {
-		return false
-	}
-	if _, err := os.Stat(ref); err == nil {
-		fmt.Fprintf(c.App.ErrWriter, "install.go:759: WARN local chart found in current working directory. repository url ignored chart=%s repository=%s\n", ref, redactURL(repoURL))
-		return false
-	}
-	return true
-}
-
-// fetchFromRepoURL downloads the chart named ref from the --repo
-// repository, with --version/--devel, the TLS and credential flags and
-// --pass-credentials.
-func fetchFromRepoURL(c *ucli.Context, ref string) (*chartrepo.Chart, error) {
-	e := &chartrepo.Entry{URL: c.String(flagRepoURL), Username: c.String(flagUsername), Password: c.String(flagPassword),
-		CAFile: c.String(flagCAFile), CertFile: c.String(flagCertFile), KeyFile: c.String(flagKeyFile),
-		InsecureSkipTLSVerify: c.Bool(flagInsecureTLS), PassCredentialsAll: c.Bool(flagPassCreds)}
-	version := chartrepo.VersionConstraint(c.String(flagVersion), c.Bool(flagDevel))
-	opts, err := verifiedDownloadOptions(c) // --verify: the .prov too
-	if err != nil {
-		return nil, err
-	}
-	return chartrepo.FindInRepoURL(c.Context, e, ref, version, opts)
 }
 
 // skipRefreshFlag is dependency update/build's --skip-refresh: configured

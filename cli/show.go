@@ -1,14 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/chartsource"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -51,16 +50,17 @@ func runShow(c *ucli.Context, what string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("\"berth show %s\" requires 1 argument\n\nUsage:  berth show %s CHART [flags]", what, what)
 	}
-	if _, err := verifyOptions(c, args[0]); err != nil {
+	o, err := chartSourceOptions(c, chartsource.FormChart)
+	if err != nil {
 		return err
 	}
 	var out []byte
-	if strings.HasPrefix(args[0], oci.Scheme) {
-		out, err = showRemote(c, args[0], what)
+	if what == chartfmt.ShowChart && chartsource.KindOf(args[0], o) == chartsource.OCI && o.Verify.Keyring == nil {
+		out, err = showRemoteMetadata(c, args[0], o) // the config blob only
 	} else {
-		var ch *chartfmt.Chart
-		if ch, err = loadChartRef(c, args[0]); err == nil {
-			out, err = chartfmt.Show(ch, what)
+		var src *chartsource.Source
+		if src, err = chartsource.Resolve(c.Context, args[0], o); err == nil {
+			out, err = chartfmt.Show(src.Chart, what)
 		}
 	}
 	if err != nil {
@@ -70,39 +70,21 @@ func runShow(c *ucli.Context, what string) error {
 	return err
 }
 
-func showRemote(c *ucli.Context, ref, what string) ([]byte, error) {
-	client, err := registryClient(c)
+// showRemoteMetadata is `show chart` of an oci:// chart: its Chart.yaml,
+// read from the manifest's config blob without pulling the archive.
+func showRemoteMetadata(c *ucli.Context, ref string, o chartsource.Options) ([]byte, error) {
+	client, err := o.Registry()
 	if err != nil {
 		return nil, err
 	}
-	opts := oci.PullOptions{Version: c.String(flagVersion), Devel: c.Bool(flagDevel)}
-	if opts.Verify, err = verifyOptions(c, ref); err != nil {
-		return nil, err
+	opts := oci.PullOptions{Version: o.Version, Devel: o.Devel}
+	if len(o.Verify.CosignKeys) > 0 {
+		opts.Verify = &oci.VerifyOptions{KeyFiles: o.Verify.CosignKeys}
 	}
-	ring, err := provenanceKeyring(c) // --verify without --key: the chart's .prov
+	meta, err := client.ShowMetadata(c.Context, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	if what == chartfmt.ShowChart && ring == nil {
-		meta, err := client.ShowMetadata(c.Context, ref, opts)
-		if err != nil {
-			return nil, err
-		}
-		b, err := yaml.Marshal(meta)
-		return append(b, '\n'), err
-	}
-	p, err := client.Pull(c.Context, ref, opts)
-	if err != nil {
-		return nil, err
-	}
-	if ring != nil {
-		if _, err := verifyPulledProvenance(ring, p); err != nil {
-			return nil, err
-		}
-	}
-	ch, err := chartfmt.LoadArchive(bytes.NewReader(p.Chart))
-	if err != nil {
-		return nil, fmt.Errorf("show %s: %w", p.Ref, err)
-	}
-	return chartfmt.Show(ch, what)
+	b, err := yaml.Marshal(meta)
+	return append(b, '\n'), err
 }

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/berth-dev/berth/chartfmt"
 	"github.com/berth-dev/berth/oci"
 )
 
@@ -44,19 +42,6 @@ func renderVerifyFlags() []ucli.Flag {
 		Usage: "with --verify, refuse unless every image the chart's pod templates render (with -f/--set) is signed too"})
 }
 
-// verifyChartImages applies --verify-images to a chart that passed --verify.
-func verifyChartImages(c *ucli.Context, client *oci.Client, ch *chartfmt.Chart, opts *oci.VerifyOptions) error {
-	if !c.Bool(flagVerImgs) {
-		return nil
-	}
-	vals, err := valueOptions(c).Merge(c.Context)
-	if err != nil {
-		return err
-	}
-	_, err = client.VerifyImages(c.Context, ch, vals, "", *opts)
-	return err
-}
-
 // signOptions reads --sign --key; nil without --sign.
 func signOptions(c *ucli.Context) (*oci.SignOptions, error) {
 	keys := arrayValue(c, flagSigKey)
@@ -80,28 +65,6 @@ func signingKey(c *ucli.Context) (*oci.SignOptions, error) {
 		return nil, err
 	}
 	return &oci.SignOptions{KeyFile: keys[0], Password: pass}, nil
-}
-
-// verifyOptions reads --verify --key for the chart ref; nil without
-// --verify, and for --verify without --key (PGP provenance instead).
-func verifyOptions(c *ucli.Context, ref string) (*oci.VerifyOptions, error) {
-	keys := arrayValue(c, flagSigKey)
-	if c.Bool(flagVerImgs) && (!c.Bool(flagVerify) || len(keys) == 0) {
-		return nil, errors.New("--verify-images needs --verify and --key")
-	}
-	if !c.Bool(flagVerify) {
-		if len(keys) > 0 {
-			return nil, errors.New("--key is given without --verify")
-		}
-		return nil, nil
-	}
-	if len(keys) == 0 {
-		return nil, nil // --verify without --key: the chart's .prov (provenanceKeyring)
-	}
-	if !strings.HasPrefix(ref, oci.Scheme) {
-		return nil, fmt.Errorf("--verify --key checks cosign signatures in a registry: give an oci:// chart, not %s (or verify its .prov with --keyring instead of --key)", ref)
-	}
-	return &oci.VerifyOptions{KeyFiles: keys}, nil
 }
 
 // keyPassword returns $COSIGN_PASSWORD when set (even empty), as cosign

@@ -25,20 +25,8 @@ func colorEnabled(c *ucli.Context, w io.Writer) bool {
 	if _, set := os.LookupEnv("NO_COLOR"); set {
 		return false
 	}
-	for _, ctx := range c.Lineage() {
-		if ctx.Bool(flagNoColor) {
-			return false
-		}
-	}
-	return isTTY(w)
+	return !globalBool(c, flagNoColor) && isTTY(w)
 }
 
 // quietEnabled reports --quiet (or BERTH_QUIET) anywhere on the command line.
-func quietEnabled(c *ucli.Context) bool {
-	for _, ctx := range c.Lineage() {
-		if ctx.Bool(flagQuiet) {
-			return true
-		}
-	}
-	return false
-}
+func quietEnabled(c *ucli.Context) bool { return globalBool(c, flagQuiet) }
