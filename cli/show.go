@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 
 	ucli "github.com/urfave/cli/v2"
+	"k8s.io/client-go/util/jsonpath"
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/chartfmt"
@@ -14,16 +16,16 @@ import (
 // showCommand prints what `helm show` prints, for a local chart or an
 // oci:// reference; `show chart` of a reference fetches only the config blob.
 func showCommand() *ucli.Command {
-	sub := func(name, usage string) *ucli.Command {
+	sub := func(name, usage string, extra ...ucli.Flag) *ucli.Command {
 		return &ucli.Command{
 			Name:      name,
 			Usage:     usage,
 			ArgsUsage: "CHART",
-			Flags: append(append(registryFlags(), verifyFlags()...),
+			Flags: append(append(append(registryFlags(), verifyFlags()...),
 				&ucli.StringFlag{Name: flagVersion, Usage: "version or semver range (default: latest stable)"},
 				&ucli.BoolFlag{Name: flagDevel, Usage: "use development versions too"},
 				repoURLFlags()[0], repoURLFlags()[1],
-			),
+			), extra...),
 			Action: func(c *ucli.Context) error { return runShow(c, name) },
 		}
 	}
@@ -35,7 +37,8 @@ func showCommand() *ucli.Command {
 		Subcommands: []*ucli.Command{
 			sub(chartfmt.ShowAll, "show all information of the chart"),
 			sub(chartfmt.ShowChart, "show the chart's definition"),
-			sub(chartfmt.ShowValues, "show the chart's values"),
+			sub(chartfmt.ShowValues, "show the chart's values",
+				&ucli.StringFlag{Name: flagJSONPath, Usage: "supply a JSONPath expression to filter the output"}),
 			sub(chartfmt.ShowReadme, "show the chart's README"),
 			sub(chartfmt.ShowCRDs, "show the chart's CRDs"),
 		},
@@ -60,7 +63,11 @@ func runShow(c *ucli.Context, what string) error {
 	} else {
 		var src *chartsource.Source
 		if src, err = chartsource.Resolve(c.Context, args[0], o); err == nil {
-			out, err = chartfmt.Show(src.Chart, what)
+			if tmpl := c.String(flagJSONPath); what == chartfmt.ShowValues && tmpl != "" {
+				out, err = valuesJSONPath(src.Chart.Values, tmpl)
+			} else {
+				out, err = chartfmt.Show(src.Chart, what)
+			}
 		}
 	}
 	if err != nil {
@@ -87,4 +94,19 @@ func showRemoteMetadata(c *ucli.Context, ref string, o chartsource.Options) ([]b
 	}
 	b, err := yaml.Marshal(meta)
 	return append(b, '\n'), err
+}
+
+const flagJSONPath = "jsonpath"
+
+// valuesJSONPath is show values --jsonpath: the expression over the chart's
+// parsed values, as kubectl's JSONPath printer runs it for helm (an error
+// while executing ends the output where it stopped, as helm's does).
+func valuesJSONPath(values map[string]any, tmpl string) ([]byte, error) {
+	j := jsonpath.New("out")
+	if err := j.Parse(tmpl); err != nil {
+		return nil, fmt.Errorf("error parsing jsonpath %s: %w", tmpl, err)
+	}
+	var b bytes.Buffer
+	_ = j.Execute(&b, values)
+	return b.Bytes(), nil
 }
