@@ -19,6 +19,9 @@ type historyEntry struct {
 	Chart       string        `json:"chart"`
 	AppVersion  string        `json:"app_version"`
 	Description string        `json:"description"`
+	// Origin is berth's own, as in status: the pinned chart and what was
+	// verified (absent for revisions helm wrote).
+	Origin *deployer.Origin `json:"origin,omitempty"`
 }
 
 func historyCommand() *ucli.Command {
@@ -53,7 +56,8 @@ func runHistory(c *ucli.Context) error {
 	entries := make([]historyEntry, 0, len(h))
 	for _, r := range h {
 		entries = append(entries, historyEntry{Revision: r.Version, Updated: r.Info.LastDeployed,
-			Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion(), Description: r.Info.Description})
+			Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion(), Description: r.Info.Description,
+			Origin: r.Origin})
 	}
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err

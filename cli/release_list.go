@@ -44,6 +44,8 @@ type listEntry struct {
 	Status     string `json:"status"`
 	Chart      string `json:"chart"`
 	AppVersion string `json:"app_version"`
+	// Origin is berth's own, as in status (absent for releases helm wrote).
+	Origin *deployer.Origin `json:"origin,omitempty"`
 }
 
 func listCommand() *ucli.Command {
@@ -110,7 +112,8 @@ func runList(c *ucli.Context) error {
 	entries := make([]listEntry, 0, len(rels))
 	for _, r := range rels {
 		entries = append(entries, listEntry{Name: r.Name, Namespace: r.Namespace, Revision: fmt.Sprint(r.Version),
-			Updated: r.Info.LastDeployed.Format(layout), Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion()})
+			Updated: r.Info.LastDeployed.Format(layout), Status: string(r.Info.Status), Chart: r.ChartVersion(), AppVersion: r.AppVersion(),
+			Origin: r.Origin})
 	}
 	if done, err := printStructured(c.App.Writer, c.String(flagOutput), entries); done {
 		return err

@@ -378,6 +378,19 @@ func TestInstallVerify(t *testing.T) {
 		st.Origin.Ref != "oci://"+e.r.Host+"/apps/podinfo@"+signed.Digest || len(st.Origin.Verified) != 1 || !strings.Contains(st.Origin.Verified[0], "chart signature") {
 		t.Fatalf("status -o json of the verified release: exit %d %s %s", code, out, errOut)
 	}
+	// history and list -o json carry it too.
+	for _, args := range [][]string{{"history", "web", "-n", ns, "-o", "json"}, {"list", "-n", ns, "-o", "json"}} {
+		code, out, errOut := runStdin(t, "", args...)
+		var rows []struct {
+			Origin *struct {
+				Ref string `json:"ref"`
+			} `json:"origin"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0].Origin == nil ||
+			rows[0].Origin.Ref != "oci://"+e.r.Host+"/apps/podinfo@"+signed.Digest {
+			t.Fatalf("%v: exit %d %s %s", args, code, out, errOut)
+		}
+	}
 	if code, out, _ = runStdin(t, "", "status", "web", "-n", ns); code != 0 ||
 		!strings.Contains(out, "CHART SOURCE: oci://"+e.r.Host+"/apps/podinfo@"+signed.Digest+"\nVERIFIED: chart signature (cosign, key "+pub+")\n") {
 		t.Fatalf("status of the verified release:\n%s", out)

@@ -25,6 +25,7 @@ func peekRelease(sec *corev1.Secret) (*Release, error) {
 	}
 	r.Namespace = sec.Namespace
 	r.Labels = customLabels(sec.Labels)
+	r.Origin = parseOrigin(sec.Annotations[originAnnotation])
 	if v, err := strconv.Atoi(sec.Labels["version"]); err == nil {
 		r.Version = v
 	}
