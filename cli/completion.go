@@ -15,9 +15,9 @@ import (
 	"github.com/berth-dev/berth/deployer"
 )
 
-// Shell completion: bash and zsh ask berth itself for candidates through
-// urfave's --generate-bash-completion (so completions follow the binary);
-// fish gets a static script generated from the command tree.
+// Shell completion: bash, zsh and fish ask berth itself for candidates
+// through urfave's --generate-bash-completion, so completions follow the
+// binary and releases, namespaces and contexts are read live.
 func completionCommand() *ucli.Command {
 	shell := func(name, usage string, script func(*ucli.Context) (string, error)) *ucli.Command {
 		return &ucli.Command{
@@ -42,9 +42,7 @@ func completionCommand() *ucli.Command {
 		Subcommands: []*ucli.Command{
 			shell("bash", "print the bash completion script", func(*ucli.Context) (string, error) { return bashCompletion, nil }),
 			shell("zsh", "print the zsh completion script", func(*ucli.Context) (string, error) { return zshCompletion, nil }),
-			shell("fish", "print the fish completion script", func(c *ucli.Context) (string, error) {
-				return c.App.ToFishCompletion()
-			}),
+			shell("fish", "print the fish completion script", func(*ucli.Context) (string, error) { return fishCompletion, nil }),
 		},
 	}
 }
@@ -88,6 +86,27 @@ if [[ "$funcstack[1]" == "_berth" ]]; then
 else
   compdef _berth berth
 fi
+`
+
+// fishCompletion asks berth as bash does (urfave's generated fish script
+// offered files after every command, listed help and h, and knew no
+// releases or namespaces). fish filters the candidates by the word typed.
+const fishCompletion = `# fish completion for berth: berth completion fish > ~/.config/fish/completions/berth.fish
+function __berth_complete
+    set -l words (commandline -opc)
+    set -l cur (commandline -ct)
+    # As in bash: the word being completed when it is a flag, else an empty word.
+    set -l arg ""
+    string match -q -- '-*' $cur; and set arg $cur
+    set -l opts ($words $arg --generate-bash-completion 2>/dev/null)
+    if test (count $opts) -gt 0
+        printf '%s\n' $opts
+    else
+        # Nothing from berth (an argument): complete file names.
+        __fish_complete_path $cur
+    end
+end
+complete -c berth -f -a '(__berth_complete)'
 `
 
 // addFlagCompletion gives every command berth's own flag completion:
