@@ -79,7 +79,7 @@ func zshLines(t *testing.T, bin, kubeconfig string, lines ...string) (held, show
 	rest := term
 	for i := range lines {
 		// The echo's output line (the typed line reads "echo Lk: …").
-		m := regexp.MustCompile(`[\r\n]L`+fmt.Sprint(i+1)+`: ([^\r\n]*?)\s*\r?\n`).FindStringSubmatchIndex(rest)
+		m := regexp.MustCompile(`[\r\n]L` + fmt.Sprint(i+1) + `: ([^\r\n]*?)\s*\r?\n`).FindStringSubmatchIndex(rest)
 		if m == nil {
 			t.Fatalf("line %d (%q) not echoed; terminal:\n%q", i+1, lines[i], term)
 		}
@@ -173,7 +173,7 @@ func TestCompletionInRealZsh(t *testing.T) {
 }
 
 // TestCompletionInRealFish asks a real fish for completions as it does on
-// TAB: commands (never help or h, never files), flags after `--`, a
+// TAB: every command (never help or h, never files), flags after `--`, a
 // complete flag stays a candidate (so fish keeps it as typed),
 // --kube-context the kubeconfig's contexts, and files only when berth has
 // nothing (an unreachable cluster).
@@ -187,9 +187,9 @@ func TestCompletionInRealFish(t *testing.T) {
 	complete := func(line string) []string { return fishComplete(t, bin, kubeconfig, dir, line) }
 
 	cmds := complete("berth ")
-	for _, c := range []string{"install", "upgrade", "bundle", "completion"} {
-		if !slices.Contains(cmds, c) {
-			t.Errorf("berth <TAB>: %q lacks %s", cmds, c)
+	for path, c := range commandPaths() {
+		if name := strings.Fields(path)[0]; !c.Hidden && !slices.Contains(cmds, name) {
+			t.Errorf("berth <TAB>: %q lacks %s", cmds, name)
 		}
 	}
 	for _, c := range []string{"help", "h", "values.yaml"} {
