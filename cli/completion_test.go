@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,16 @@ _berth_complete; printf '%s\n' "${COMPREPLY[@]}"`
 		got := complete(tc.words...)
 		if len(got) != 1 || got[0] != tc.want {
 			t.Errorf("completing %q: got %q, want %q", strings.Join(tc.words, " "), got, tc.want)
+		}
+	}
+	// `--<TAB>`: the long flags (urfave alone offers nothing after "--").
+	flags := complete("berth", "install", "--")
+	if !slices.Contains(flags, "--create-namespace") || !slices.Contains(flags, "--kube-context") {
+		t.Errorf("completing berth install --: %q", flags)
+	}
+	for _, f := range flags {
+		if !strings.HasPrefix(f, "--") {
+			t.Errorf("completing berth install --: %q offers %s", flags, f)
 		}
 	}
 }
