@@ -140,6 +140,8 @@ func TestCompletionInRealZsh(t *testing.T) {
 		"berth h\t",
 		"berth upgrade \t",
 		"berth install --\t",
+		"berth status -n \t",
+		"berth \t",
 	)
 	want := []string{
 		"berth install",
@@ -152,6 +154,8 @@ func TestCompletionInRealZsh(t *testing.T) {
 		"berth history", // the only candidate: help is never offered
 		"berth upgrade", // the cluster does not answer, no files here: nothing
 		"berth install --",
+		"berth status -n", // likewise
+		"berth",
 	}
 	for i := range want {
 		if held[i] != want[i] {
@@ -169,6 +173,14 @@ func TestCompletionInRealZsh(t *testing.T) {
 	}
 	if strings.Contains(shown[9], " -n ") {
 		t.Errorf("berth install --<TAB> listed short flags:\n%q", shown[9])
+	}
+	for _, c := range []string{"install", "upgrade", "bundle", "completion"} {
+		if !strings.Contains(shown[11], c) {
+			t.Errorf("berth <TAB> did not list %s:\n%q", c, shown[11])
+		}
+	}
+	if regexp.MustCompile(`(^|\s)(help|h)(\s|$)`).MatchString(shown[11]) {
+		t.Errorf("berth <TAB> listed help:\n%q", shown[11])
 	}
 }
 
