@@ -76,6 +76,9 @@ _berth() {
   [[ "$cur" == -* ]] && arg="$cur"
   opts=("${(@f)$(${words[@]:0:#words[@]-1} "$arg" --generate-bash-completion 2>/dev/null)}")
   if [[ -n "${opts[1]}" ]]; then
+    # _describe reads "name:description": a colon in a name (an EKS
+    # context) is escaped.
+    opts=("${(@)opts//:/\\:}")
     _describe 'berth' opts
   else
     _files

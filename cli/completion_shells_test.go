@@ -19,8 +19,8 @@ import (
 	"github.com/berth-dev/berth/testcluster"
 )
 
-// unreachableKubeconfig writes a kubeconfig with two contexts whose
-// cluster does not answer, so releases and namespaces complete to nothing
+// unreachableKubeconfig writes a kubeconfig with three contexts (one
+// named with colons, as EKS names them) whose cluster does not answer, so releases and namespaces complete to nothing
 // (and quickly).
 func unreachableKubeconfig(t *testing.T) string {
 	t.Helper()
@@ -29,7 +29,8 @@ func unreachableKubeconfig(t *testing.T) string {
 kind: Config
 clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
 users: [{name: u, user: {token: x}}]
-contexts: [{name: alpha-ctx, context: {cluster: c, user: u}}, {name: beta, context: {cluster: c, user: u}}]
+contexts: [{name: alpha-ctx, context: {cluster: c, user: u}}, {name: beta, context: {cluster: c, user: u}},
+  {name: "arn:eks:prod", context: {cluster: c, user: u}}]
 current-context: beta
 `), 0o600); err != nil {
 		t.Fatal(err)
@@ -125,7 +126,7 @@ func fishQuote(s string) string {
 // commands and subcommands complete, a common prefix stops where the
 // candidates differ, a complete flag is not rewritten into a longer one,
 // `--<TAB>` lists the flags, --kube-context completes the kubeconfig's
-// contexts, an unreachable cluster gives nothing, and the help command is
+// contexts (colons and all), an unreachable cluster gives nothing, and the help command is
 // never offered.
 func TestCompletionInRealZsh(t *testing.T) {
 	bin := buildBerth(t)
@@ -142,6 +143,7 @@ func TestCompletionInRealZsh(t *testing.T) {
 		"berth install --\t",
 		"berth status -n \t",
 		"berth \t",
+		"berth status --kube-context arn\t",
 	)
 	want := []string{
 		"berth install",
@@ -156,6 +158,7 @@ func TestCompletionInRealZsh(t *testing.T) {
 		"berth install --",
 		"berth status -n", // likewise
 		"berth",
+		"berth status --kube-context arn:eks:prod", // the colons are not descriptions
 	}
 	for i := range want {
 		if held[i] != want[i] {
@@ -230,7 +233,8 @@ func TestCompletionInRealFish(t *testing.T) {
 		{"berth install --wait", []string{"--wait", "--wait-for-jobs"}}, // --wait is kept: it is a candidate
 		{"berth install --create-n", []string{"--create-namespace"}},
 		{"berth status --kube-context al", []string{"alpha-ctx"}},
-		{"berth status --kube-context ", []string{"alpha-ctx", "beta"}},
+		{"berth status --kube-context ", []string{"alpha-ctx", "arn:eks:prod", "beta"}},
+		{"berth status --kube-context ar", []string{"arn:eks:prod"}},
 		{"berth status web --kube-cont", []string{"--kube-context"}},
 		{"berth upgrade ", []string{"values.yaml"}},   // the cluster does not answer: files
 		{"berth status -n ", []string{"values.yaml"}}, // likewise
