@@ -49,8 +49,22 @@ func completionCommand() *ucli.Command {
 
 const bashCompletion = `# bash completion for berth: source <(berth completion bash)
 _berth_complete() {
-  local cur="${COMP_WORDS[COMP_CWORD]}"
-  local -a words=("${COMP_WORDS[@]:0:COMP_CWORD}")
+  # COMP_WORDS splits at colons (COMP_WORDBREAKS): join them back, as a
+  # context may hold some (EKS's arn:aws:eks:…).
+  local -a words=()
+  local i w joined=0
+  for ((i = 0; i <= COMP_CWORD; i++)); do
+    w="${COMP_WORDS[i]}"
+    if [[ "$w" == ":" || $joined == 1 ]] && ((${#words[@]} > 0)); then
+      words[-1]+="$w"
+    else
+      words+=("$w")
+    fi
+    joined=0
+    [[ "$w" == ":" ]] && joined=1
+  done
+  local cur="${words[-1]}"
+  unset 'words[-1]'
   local opts
   # berth gets the word being completed when it is a flag, else an empty
   # word: it then sees what that word follows (a command, a flag taking a
@@ -61,6 +75,11 @@ _berth_complete() {
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   # Nothing from berth (an argument): complete file names.
   [[ ${#COMPREPLY[@]} -eq 0 ]] && COMPREPLY=($(compgen -f -- "$cur"))
+  # bash replaces only what follows the word's last colon.
+  if [[ "$cur" == *:* && "$COMP_WORDBREAKS" == *:* ]]; then
+    local colon="${cur%"${cur##*:}"}"
+    for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]="${COMPREPLY[i]#"$colon"}"; done
+  fi
   return 0
 }
 complete -o bashdefault -o default -F _berth_complete berth
