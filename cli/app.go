@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -45,7 +46,7 @@ func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdou
 	app := newApp(build, stdin, stdout, stderr)
 	app.Metadata[rawArgsKey] = args
 	app.Metadata[settingsKey] = readSettings(os.Getenv) // the environment, read once
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, completionArgs(args))
 	if name, ok := app.Metadata[unknownHelpTopic]; ok && err == nil {
 		err = unknownCommandError("", fmt.Sprint(name), app.Commands)
 	}
@@ -70,6 +71,17 @@ func Run(ctx context.Context, args []string, build Build, stdin io.Reader, stdou
 		fmt.Fprintf(stderr, "Hint: %s\n", h)
 	}
 	return 1
+}
+
+// completionArgs passes `--<TAB>` (the shells send "--" before the
+// completion flag) to urfave as "-": urfave turns completion off after
+// "--", the end of flags, and the word typed is read from the raw args.
+func completionArgs(args []string) []string {
+	n := len(args)
+	if n < 2 || args[n-1] != "--generate-bash-completion" || args[n-2] != "--" {
+		return args
+	}
+	return append(slices.Clone(args[:n-2]), "-", args[n-1])
 }
 
 func newApp(build Build, stdin io.Reader, stdout, stderr io.Writer) *ucli.App {

@@ -15,9 +15,9 @@ import (
 	"github.com/berth-dev/berth/deployer"
 )
 
-// Shell completion: bash and zsh ask berth itself for candidates through
-// urfave's --generate-bash-completion (so completions follow the binary);
-// fish gets a static script generated from the command tree.
+// Shell completion: bash, zsh and fish ask berth itself for candidates
+// through urfave's --generate-bash-completion, so completions follow the
+// binary and releases, namespaces and contexts are read live.
 func completionCommand() *ucli.Command {
 	shell := func(name, usage string, script func(*ucli.Context) (string, error)) *ucli.Command {
 		return &ucli.Command{
@@ -42,17 +42,29 @@ func completionCommand() *ucli.Command {
 		Subcommands: []*ucli.Command{
 			shell("bash", "print the bash completion script", func(*ucli.Context) (string, error) { return bashCompletion, nil }),
 			shell("zsh", "print the zsh completion script", func(*ucli.Context) (string, error) { return zshCompletion, nil }),
-			shell("fish", "print the fish completion script", func(c *ucli.Context) (string, error) {
-				return c.App.ToFishCompletion()
-			}),
+			shell("fish", "print the fish completion script", func(*ucli.Context) (string, error) { return fishCompletion, nil }),
 		},
 	}
 }
 
 const bashCompletion = `# bash completion for berth: source <(berth completion bash)
 _berth_complete() {
-  local cur="${COMP_WORDS[COMP_CWORD]}"
-  local -a words=("${COMP_WORDS[@]:0:COMP_CWORD}")
+  # COMP_WORDS splits at colons (COMP_WORDBREAKS): join them back, as a
+  # context may hold some (EKS's arn:aws:eks:…).
+  local -a words=()
+  local i w joined=0
+  for ((i = 0; i <= COMP_CWORD; i++)); do
+    w="${COMP_WORDS[i]}"
+    if [[ "$w" == ":" || $joined == 1 ]] && ((${#words[@]} > 0)); then
+      words[-1]+="$w"
+    else
+      words+=("$w")
+    fi
+    joined=0
+    [[ "$w" == ":" ]] && joined=1
+  done
+  local cur="${words[-1]}"
+  unset 'words[-1]'
   local opts
   # berth gets the word being completed when it is a flag, else an empty
   # word: it then sees what that word follows (a command, a flag taking a
@@ -63,6 +75,11 @@ _berth_complete() {
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   # Nothing from berth (an argument): complete file names.
   [[ ${#COMPREPLY[@]} -eq 0 ]] && COMPREPLY=($(compgen -f -- "$cur"))
+  # bash replaces only what follows the word's last colon.
+  if [[ "$cur" == *:* && "$COMP_WORDBREAKS" == *:* ]]; then
+    local colon="${cur%"${cur##*:}"}"
+    for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]="${COMPREPLY[i]#"$colon"}"; done
+  fi
   return 0
 }
 complete -o bashdefault -o default -F _berth_complete berth
@@ -78,6 +95,9 @@ _berth() {
   [[ "$cur" == -* ]] && arg="$cur"
   opts=("${(@f)$(${words[@]:0:#words[@]-1} "$arg" --generate-bash-completion 2>/dev/null)}")
   if [[ -n "${opts[1]}" ]]; then
+    # _describe reads "name:description": a colon in a name (an EKS
+    # context) is escaped.
+    opts=("${(@)opts//:/\\:}")
     _describe 'berth' opts
   else
     _files
@@ -88,6 +108,27 @@ if [[ "$funcstack[1]" == "_berth" ]]; then
 else
   compdef _berth berth
 fi
+`
+
+// fishCompletion asks berth as bash does (urfave's generated fish script
+// offered files after every command, listed help and h, and knew no
+// releases or namespaces). fish filters the candidates by the word typed.
+const fishCompletion = `# fish completion for berth: berth completion fish > ~/.config/fish/completions/berth.fish
+function __berth_complete
+    set -l words (commandline -opc)
+    set -l cur (commandline -ct)
+    # As in bash: the word being completed when it is a flag, else an empty word.
+    set -l arg ""
+    string match -q -- '-*' $cur; and set arg $cur
+    set -l opts ($words $arg --generate-bash-completion 2>/dev/null)
+    if test (count $opts) -gt 0
+        printf '%s\n' $opts
+    else
+        # Nothing from berth (an argument): complete file names.
+        __fish_complete_path $cur
+    end
+end
+complete -c berth -f -a '(__berth_complete)'
 `
 
 // addFlagCompletion gives every command berth's own flag completion:

@@ -18,7 +18,7 @@ import (
 // as a user does: `berth completion bash` is sourced, TAB completes
 // commands, subcommands and flags, a common prefix stops where the
 // candidates differ, and a complete flag is not rewritten into a longer
-// one; --kube-context completes the kubeconfig's contexts; the help
+// one; --kube-context completes the kubeconfig's contexts (colons and all); the help
 // command is never offered. Each completed line is then turned into `echo L: …` (Ctrl-A) so the
 // test reads the line bash really holds.
 func TestCompletionInRealBash(t *testing.T) {
@@ -26,18 +26,9 @@ func TestCompletionInRealBash(t *testing.T) {
 		t.Fatal("bash not installed")
 	}
 	bin := buildBerth(t)
-	kubeconfig := filepath.Join(t.TempDir(), "config")
-	// Two contexts; the cluster is unreachable, so releases and
-	// namespaces complete to nothing (and quickly).
-	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: u, user: {token: x}}]
-contexts: [{name: alpha-ctx, context: {cluster: c, user: u}}, {name: beta, context: {cluster: c, user: u}}]
-current-context: beta
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// The cluster is unreachable, so releases and namespaces complete to
+	// nothing (and quickly).
+	kubeconfig := unreachableKubeconfig(t)
 	cmd := exec.Command("bash", "--norc", "--noprofile", "-i")
 	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "PS1=$ ", "HOME="+t.TempDir(),
 		"KUBECONFIG="+kubeconfig, "INPUTRC=/dev/null")
@@ -56,6 +47,8 @@ current-context: beta
 		"berth get \t\t\x01echo L7: \n" +
 		"berth status web --kube-cont\t\x01echo L8: \n" +
 		"berth h\t\x01echo L9: \n" +
+		"berth status --kube-context ar\t\x01echo L10: \n" +
+		"berth status --kube-context arn:eks:p\t\x01echo L11: \n" +
 		"exit\n"
 	go func() { _, _ = f.Write([]byte(input)) }()
 	var out bytes.Buffer
@@ -64,15 +57,17 @@ current-context: beta
 	}
 	_ = cmd.Wait()
 	want := map[string]string{
-		"L1": "berth install",
-		"L2": "berth install --wait",
-		"L3": "berth install --wait",
-		"L4": "berth bundle save",
-		"L5": "berth install --create-namespace",
-		"L6": "berth status --kube-context alpha-ctx",
-		"L7": "berth get",
-		"L8": "berth status web --kube-context",
-		"L9": "berth history", // the only candidate: help is never offered
+		"L1":  "berth install",
+		"L2":  "berth install --wait",
+		"L3":  "berth install --wait",
+		"L4":  "berth bundle save",
+		"L5":  "berth install --create-namespace",
+		"L6":  "berth status --kube-context alpha-ctx",
+		"L7":  "berth get",
+		"L8":  "berth status web --kube-context",
+		"L9":  "berth history", // the only candidate: help is never offered
+		"L10": "berth status --kube-context arn:eks:prod",
+		"L11": "berth status --kube-context arn:eks:prod", // after a colon too
 	}
 	for label, line := range want {
 		// The echo's output line (the typed line reads "echo L1: …").
