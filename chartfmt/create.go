@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // starter is berth's own chart skeleton. "__NAME__" in any file is replaced
@@ -49,22 +51,12 @@ func create(dir string, starter func(name string) ([]*File, error)) (string, err
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+name+".tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
-	}
-	defer os.RemoveAll(tmp) // gone after a successful rename
 	files, err := starter(name)
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
-	if err := writeStarter(tmp, name, files); err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
+	err = safefs.MakeDirAtomic(filepath.Clean(dir), 0o755, func(tmp string) error { return writeStarter(tmp, name, files) })
+	if err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	return dir, nil

@@ -76,7 +76,7 @@ func (l *linter) render(ctx context.Context, c *Chart, opts LintOptions) {
 		sets = append(sets, struct {
 			label string
 			vals  map[string]any
-		}{f.Name, mergeValueMaps(vals, opts.Values)})
+		}{f.Name, MergeValueMaps(vals, opts.Values)})
 	}
 	ns := opts.Namespace
 	if ns == "" {

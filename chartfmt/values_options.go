@@ -38,7 +38,7 @@ func (o ValueOptions) Merge(ctx context.Context) (map[string]any, error) {
 		if err := unmarshalYAMLMap(data, &cur); err != nil {
 			return nil, fmt.Errorf("failed to parse %s: %w", path, err)
 		}
-		base = mergeValueMaps(base, cur)
+		base = MergeValueMaps(base, cur)
 	}
 	for _, v := range o.JSONValues {
 		if err := ParseSetJSON(v, base); err != nil {
@@ -85,9 +85,10 @@ func (o ValueOptions) readFile(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-// mergeValueMaps merges b over a into a new top-level map: nested maps merge,
-// anything else in b replaces.
-func mergeValueMaps(a, b map[string]any) map[string]any {
+// MergeValueMaps merges b over a into a new map: nested maps merge, anything
+// else in b replaces, and neither input is changed. It is how --values files
+// stack and how upgrade --reuse-values overlays the new values.
+func MergeValueMaps(a, b map[string]any) map[string]any {
 	out := make(map[string]any, len(a))
 	for k, v := range a {
 		out[k] = v
@@ -95,7 +96,7 @@ func mergeValueMaps(a, b map[string]any) map[string]any {
 	for k, v := range b {
 		if vm, ok := v.(map[string]any); ok {
 			if bv, ok := out[k].(map[string]any); ok {
-				out[k] = mergeValueMaps(bv, vm)
+				out[k] = MergeValueMaps(bv, vm)
 				continue
 			}
 		}

@@ -67,41 +67,28 @@ func templateCommand() *ucli.Command {
 }
 
 func runTemplate(c *ucli.Context) error {
-	args, fl, err := parseInterspersed(c)
+	args, err := positionalArgs(c) // flags after NAME CHART are set on c
 	if err != nil {
 		return err
 	}
-	if kv := fl.String(flagKubeVersion); kv != "" {
+	if kv := c.String(flagKubeVersion); kv != "" {
 		if _, err := chartfmt.ParseKubeVersion(kv); err != nil {
 			return err // checked first, as helm does
 		}
 	}
-	name, chartPath, err := templateArgs(args, fl.String(flagNameTmpl), fl.Bool(flagGenerate))
+	name, chartPath, err := templateArgs(args, c.String(flagNameTmpl), c.Bool(flagGenerate))
 	if err != nil {
-		return err
-	}
-	if err := setTrailing(c, fl, repoFlagNames); err != nil { // --repo URL after NAME CHART
 		return err
 	}
 	vals, err := valueOptions(c).Merge(c.Context)
 	if err != nil {
 		return err
 	}
-	// Registry and global flags written after NAME CHART reach the
-	// registry client and the cluster connection (--validate).
-	for _, n := range []string{flagVersion, flagDevel, flagPlainHTTP, flagInsecureTLS, flagCAFile, flagCertFile,
-		flagKeyFile, flagUsername, flagPassword, flagRegistryConf, flagKubeconfig, flagKubeContext, flagDebug, flagQuiet, flagVerify, flagVerImgs, flagKeyring} {
-		if fl.set[n] {
-			if err := c.Set(n, fl.vals[n]); err != nil {
-				return err
-			}
-		}
-	}
-	pr, err := postRenderer(c, fl)
+	pr, err := postRenderer(c)
 	if err != nil {
 		return err
 	}
-	if fl.Bool(flagDepUpdate) {
+	if c.Bool(flagDepUpdate) {
 		if err := updateMissingDependencies(c, chartPath); err != nil {
 			return err
 		}
@@ -110,20 +97,20 @@ func runTemplate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	warn := renderWarnings(c, fl.Bool(flagDebug))
+	warn := renderWarnings(c, c.Bool(flagDebug))
 	if ch.Metadata.Deprecated {
 		fmt.Fprintln(c.App.ErrWriter, chartfmt.DeprecatedWarning)
 	}
 	ro := chartfmt.RenderOptions{
 		ReleaseName:          name,
-		Namespace:            templateNamespace(c, fl),
-		IsUpgrade:            fl.Bool(flagIsUpgrade),
-		KubeVersion:          fl.String(flagKubeVersion),
+		Namespace:            namespaceOf(c),
+		IsUpgrade:            c.Bool(flagIsUpgrade),
+		KubeVersion:          c.String(flagKubeVersion),
 		APIVersions:          arrayValue(c, flagAPIVersions),
-		SkipSchemaValidation: fl.Bool(flagSkipSchemaVl),
+		SkipSchemaValidation: c.Bool(flagSkipSchemaVl),
 		Warn:                 warn,
 	}
-	live, err := liveCluster(c, fl, &ro)
+	live, err := liveCluster(c, &ro)
 	if err != nil {
 		return err
 	}
@@ -135,19 +122,19 @@ func runTemplate(c *ucli.Context) error {
 		}
 		return err
 	}
-	if live != nil && fl.Bool(flagValidate) {
+	if live != nil && c.Bool(flagValidate) {
 		if err := live.ValidateRendered(r, ro.Namespace); err != nil {
 			return err
 		}
 	}
 	outOpts := chartfmt.TemplateOutputOptions{
-		IncludeCRDs: fl.Bool(flagIncludeCRDs),
-		SkipTests:   fl.Bool(flagSkipTests),
-		NoHooks:     fl.Bool(flagNoHooks),
+		IncludeCRDs: c.Bool(flagIncludeCRDs),
+		SkipTests:   c.Bool(flagSkipTests),
+		NoHooks:     c.Bool(flagNoHooks),
 		ShowOnly:    arrayValue(c, flagShowOnly),
 	}
-	if dir := fl.String(flagOutputDir); dir != "" {
-		if fl.Bool(flagReleaseName) {
+	if dir := c.String(flagOutputDir); dir != "" {
+		if c.Bool(flagReleaseName) {
 			dir = filepath.Join(dir, name)
 		}
 		wrote, err := r.WriteTemplateFiles(dir, outOpts)
@@ -208,12 +195,4 @@ func namespaceOf(c *ucli.Context) string {
 		return ns
 	}
 	return "default"
-}
-
-// templateNamespace is namespaceOf with -n also accepted after NAME CHART.
-func templateNamespace(c *ucli.Context, fl *cmdFlags) string {
-	if fl.set[flagNamespace] {
-		return fl.String(flagNamespace)
-	}
-	return namespaceOf(c)
 }

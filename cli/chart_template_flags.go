@@ -20,12 +20,8 @@ func postRenderFlags() []ucli.Flag {
 }
 
 // postRenderer is the --post-renderer of the command, nil without one.
-// Flags written after the positional arguments count too (fl may be nil).
-func postRenderer(c *ucli.Context, fl *cmdFlags) (*chartfmt.PostRenderer, error) {
+func postRenderer(c *ucli.Context) (*chartfmt.PostRenderer, error) {
 	bin := c.String(flagPostRender)
-	if fl != nil {
-		bin = fl.String(flagPostRender)
-	}
 	if bin == "" {
 		return nil, nil
 	}
@@ -113,9 +109,9 @@ func renderWarnings(c *ucli.Context, debug bool) func(format string, args ...any
 // liveCluster connects to the cluster for `template --validate` (the
 // cluster's version and APIs replace --kube-version and -a, as in Helm)
 // and `--dry-run=server` (lookup answered live); nil for neither.
-func liveCluster(c *ucli.Context, fl *cmdFlags, ro *chartfmt.RenderOptions) (*deployer.Kube, error) {
-	server := fl.String(flagDryRun) == "server"
-	if !fl.Bool(flagValidate) && !server {
+func liveCluster(c *ucli.Context, ro *chartfmt.RenderOptions) (*deployer.Kube, error) {
+	server := c.String(flagDryRun) == "server"
+	if !c.Bool(flagValidate) && !server {
 		return nil, nil
 	}
 	d, _, err := connectDeployer(c)
@@ -125,7 +121,7 @@ func liveCluster(c *ucli.Context, fl *cmdFlags, ro *chartfmt.RenderOptions) (*de
 	if server {
 		ro.Lookup = d.Kube
 	}
-	if fl.Bool(flagValidate) {
+	if c.Bool(flagValidate) {
 		if ro.KubeVersion, err = d.Kube.ServerVersion(); err != nil {
 			return nil, err
 		}

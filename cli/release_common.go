@@ -110,7 +110,7 @@ func chartTarget(c *ucli.Context, ref string) (*deployer.Deployer, string, *char
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}
-	pr, err := postRenderer(c, nil)
+	pr, err := postRenderer(c)
 	if err != nil {
 		return nil, "", nil, deployer.Source{}, err
 	}

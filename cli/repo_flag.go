@@ -50,23 +50,6 @@ func repoURLFlags() []ucli.Flag {
 	}
 }
 
-// repoFlagNames are the flags above, for commands that read flags written
-// after their arguments themselves (template).
-var repoFlagNames = []string{flagRepoURL, flagPassCreds, flagRepoConfig, flagRepoCache}
-
-// setTrailing copies the named flags given after the positional arguments
-// into c, where the chart loaders read them.
-func setTrailing(c *ucli.Context, fl *cmdFlags, names []string) error {
-	for _, n := range names {
-		if fl.set[n] {
-			if err := c.Set(n, fl.vals[n]); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // skipRefreshFlag is dependency update/build's --skip-refresh: configured
 // repositories are resolved from their cached index as it is.
 func skipRefreshFlag() ucli.Flag {

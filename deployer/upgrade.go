@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"time"
+
+	"github.com/berth-dev/berth/chartfmt"
 )
 
 // UpgradeOptions configure Upgrade. Failure.Atomic rolls a failed upgrade
@@ -151,29 +153,11 @@ func upgradeValues(opts UpgradeOptions, current *Release) map[string]any {
 	case opts.ResetValues:
 		return opts.Values
 	case opts.ReuseValues:
-		return mergeValues(current.Config, opts.Values)
+		return chartfmt.MergeValueMaps(current.Config, opts.Values)
 	case len(opts.Values) == 0 && len(current.Config) > 0:
 		return current.Config
 	}
 	return opts.Values
-}
-
-// mergeValues overlays src on dst recursively (maps merge, the rest replace).
-func mergeValues(dst, src map[string]any) map[string]any {
-	out := maps.Clone(dst)
-	if out == nil {
-		out = map[string]any{}
-	}
-	for k, v := range src {
-		if sm, ok := v.(map[string]any); ok {
-			if dm, ok := out[k].(map[string]any); ok {
-				out[k] = mergeValues(dm, sm)
-				continue
-			}
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // mergeLabels adds new custom labels to the previous ones; "null" deletes.

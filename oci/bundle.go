@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/berth-dev/berth/chartfmt"
+	"github.com/berth-dev/berth/internal/safefs"
 	"github.com/berth-dev/berth/oci/image"
 )
 
@@ -106,7 +107,8 @@ func (c *Client) BundleSave(ctx context.Context, tgz []byte, out string, opts Bu
 		return nil, fmt.Errorf("bundle %s: %w", ch.Name(), err)
 	}
 	var entries []BundleEntry
-	err = writeAtomically(out, func(w io.Writer) error {
+	// 0o600: the mode os.CreateTemp has always given the bundle.
+	err = safefs.WriteAtomic(out, 0o600, func(w io.Writer) error {
 		entries, err = writeBundle(w, art, ch, roles, arts, sigs, referrers)
 		return err
 	})

@@ -2,7 +2,6 @@ package oci
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,23 +29,13 @@ func ExtractChart(tgz []byte, dir, name string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("untar: %w", err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
-	if err != nil {
+	if err := safefs.MakeDirAtomic(target, 0o755, func(tmp string) error { return writeFiles(tmp, files) }); err != nil {
 		return "", fmt.Errorf("untar: %w", err)
-	}
-	if err := writeFiles(tmp, files); err != nil {
-		return "", errors.Join(fmt.Errorf("untar: %w", err), os.RemoveAll(tmp))
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		return "", errors.Join(fmt.Errorf("untar: %w", err), os.RemoveAll(tmp))
 	}
 	return target, nil
 }
 
 func writeFiles(root string, files []*chartfmt.File) error {
-	if err := os.Chmod(root, 0o755); err != nil {
-		return err
-	}
 	for _, f := range files {
 		// ReadArchiveFiles already refused names that escape the chart.
 		p := filepath.Join(root, filepath.FromSlash(f.Name))

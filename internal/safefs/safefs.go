@@ -8,6 +8,7 @@ package safefs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,10 +58,23 @@ func WriteFile(root, name string, data []byte, perm os.FileMode) (string, error)
 	if _, err := Path(root, name); err != nil {
 		return "", err
 	}
-	return target, writeAtomic(target, data, perm)
+	return target, WriteFileAtomic(target, data, perm)
 }
 
-func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder, renamed into place with mode perm; on any failure the temporary
+// file is removed and path is untouched. path is taken as given: callers
+// that write under a root they were handed use WriteFile.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	return WriteAtomic(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic is WriteFileAtomic for content that is streamed: fill writes
+// the file, and only when it succeeds is the file renamed into place.
+func WriteAtomic(path string, perm os.FileMode, fill func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -71,7 +85,7 @@ func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
+	if err = fill(f); err != nil {
 		return err
 	}
 	if err = f.Chmod(perm); err != nil {
@@ -82,6 +96,29 @@ func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	// rename replaces a link at path itself, never the file it points to.
 	return os.Rename(f.Name(), path)
+}
+
+// MakeDirAtomic creates the directory path whole or not at all: fill writes
+// the content into a temporary sibling directory, which gets mode perm and
+// is renamed to path only when fill succeeds; on any failure it is removed.
+// The parent of path must exist, and path must not.
+func MakeDirAtomic(path string, perm os.FileMode, fill func(dir string) error) (err error) {
+	tmp, err := os.MkdirTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, os.RemoveAll(tmp))
+		}
+	}()
+	if err = fill(tmp); err != nil {
+		return err
+	}
+	if err = os.Chmod(tmp, perm); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // resolveExisting resolves the symbolic links of the longest existing prefix

@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // digestCache remembers the digests of archive entries, so releasing the
@@ -68,17 +70,8 @@ func (c *digestCache) key(path string, e tarEntry) (string, bool) {
 func (c *digestCache) store(key string, h v1.Hash) { c.storeValue(key, h.String()) }
 
 func (c *digestCache) storeValue(key, value string) {
-	if os.MkdirAll(c.dir, 0o755) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.WriteString(value)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(c.dir, key)) != nil {
-		os.Remove(tmp.Name())
-	}
+	// A failed write only costs a recomputation next time.
+	_, _ = safefs.WriteFile(c.dir, key, []byte(value), 0o600)
 }
 
 // gzipKey names the cached gzip form of the uncompressed layer diffID, as

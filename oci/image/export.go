@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // Exported is what ExportDockerArchive wrote.
@@ -75,24 +75,9 @@ func ExportDockerArchive(ctx context.Context, layoutPath, ref, out string, opts 
 	}
 	res.ImageID, res.Digest = cfg.String(), dg.String()
 
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	err = safefs.WriteAtomic(out, 0o644, func(w io.Writer) error { return writeDockerArchive(ctx, w, img, res.Tags) })
 	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	werr := writeDockerArchive(ctx, tmp, img, res.Tags)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("write %s: %w", out, werr)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("write %s: %w", out, err)
 	}
 	return res, nil
 }
