@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -41,6 +42,12 @@ func TestCLIForceMatchesHelm(t *testing.T) {
 				return out + errOut, errString(out + errOut)
 			}
 			return out, nil
+		}
+		if slices.Contains(args, "--force") {
+			// helm's replace does not retry a conflict with the
+			// controller's status writes (berth's does): let the
+			// Deployment settle first so the oracle answers for --force.
+			settle(t, cs, env.Namespace, name)
 		}
 		out, err := tools.NewHelm(t).Command(append(args, "--kubeconfig", env.Kubeconfig)...).CombinedOutput()
 		return string(out), err
@@ -225,4 +232,22 @@ func managers(mf []metav1.ManagedFieldsEntry) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// settle waits until the Deployment's resourceVersion has not changed for
+// a second (at most 30 s): the controllers are done writing its status.
+func settle(t *testing.T, cs kubernetes.Interface, ns, name string) {
+	t.Helper()
+	last, since := "", time.Now()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		d, err := cs.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return // not there (yet): nothing to settle
+		}
+		if d.ResourceVersion != last {
+			last, since = d.ResourceVersion, time.Now()
+		} else if time.Since(since) >= time.Second {
+			return
+		}
+	}
 }
