@@ -33,17 +33,9 @@ func dependencyCommand() *ucli.Command {
 }
 
 func runDependency(c *ucli.Context, build bool) error {
-	args, err := positionalArgs(c)
+	dir, err := chartDirArg(c)
 	if err != nil {
 		return err
-	}
-	dir := "."
-	switch len(args) {
-	case 0:
-	case 1:
-		dir = args[0]
-	default:
-		return errors.New("expected at most one argument: the chart directory")
 	}
 	if done, err := classicDependencies(c, dir, build); done { // https://…, @repo
 		return err
@@ -85,4 +77,20 @@ func runDependency(c *ucli.Context, build bool) error {
 		}
 	}
 	return nil
+}
+
+// chartDirArg is the optional CHART argument of the dependency commands:
+// the chart directory, "." when none is given.
+func chartDirArg(c *ucli.Context) (string, error) {
+	args, err := positionalArgs(c)
+	if err != nil {
+		return "", err
+	}
+	switch len(args) {
+	case 0:
+		return ".", nil
+	case 1:
+		return args[0], nil
+	}
+	return "", errors.New("expected at most one argument: the chart directory")
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -24,17 +23,9 @@ func dependencyListCommand() *ucli.Command {
 }
 
 func runDependencyList(c *ucli.Context) error {
-	args, err := positionalArgs(c)
+	dir, err := chartDirArg(c)
 	if err != nil {
 		return err
-	}
-	dir := "."
-	switch len(args) {
-	case 0:
-	case 1:
-		dir = args[0]
-	default:
-		return errors.New("expected at most one argument: the chart directory")
 	}
 	l, err := chartfmt.ListDependencies(dir)
 	if err != nil {
